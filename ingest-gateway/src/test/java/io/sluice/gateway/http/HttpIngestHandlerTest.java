@@ -1,0 +1,166 @@
+package io.sluice.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.gateway.IngestContext;
+import io.sluice.gateway.LineIngester;
+import io.sluice.gateway.backpressure.ConnectionLimiter;
+import io.sluice.gateway.backpressure.ReadGate;
+import io.sluice.gateway.config.IngestOptions;
+import io.sluice.gateway.kafka.NonBlockingProducer;
+import io.sluice.gateway.kafka.RecordFactory;
+import io.sluice.gateway.metrics.GatewayMetrics;
+import io.sluice.gateway.ndjson.LineValidator;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class HttpIngestHandlerTest {
+
+    private static final long NOW_MS = 1_700_000_000_000L;
+
+    private final MockProducer<byte[], byte[]> mock =
+            new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final ReadGate gate = new ReadGate(System::nanoTime);
+    private final NonBlockingProducer producer = new NonBlockingProducer(mock, gate, 0.5, () -> { });
+    private final IngestOptions options = new IngestOptions(Set.of("events"), "events", "id", 1024, 0, 10,
+            Duration.ofSeconds(60), Duration.ofSeconds(5), 0.5);
+    private final GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), options.topics());
+    private final IngestContext context = new IngestContext(options, new LineIngester(producer,
+            new LineValidator("id"), new RecordFactory(Clock.fixed(Instant.ofEpochMilli(NOW_MS), ZoneOffset.UTC)),
+            metrics), gate, new ConnectionLimiter(10), metrics,
+            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+    private final EmbeddedChannel channel =
+            new EmbeddedChannel(new FlowControlHandler(), new HttpIngestHandler(context));
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+        producer.close(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void responseWaitsForAcksAndHoldsNextRequest() {
+        channel.writeInbound(post(), content("{\"id\":\"a\"}\n{\"id\":2}"), new DefaultLastHttpContent(),
+                post(), content("{\"id\":\"next\"}\n"), new DefaultLastHttpContent());
+
+        assertThat(mock.history()).hasSize(2);
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        mock.completeNext();
+        channel.runPendingTasks();
+        assertThat((Object) channel.readOutbound()).isNull();
+        mock.completeNext();
+        channel.runPendingTasks();
+
+        assertThat(readBody()).isEqualTo("{\"written\":2}");
+        channel.runPendingTasks();
+        assertThat(mock.history()).hasSize(3);
+        mock.completeNext();
+        channel.runPendingTasks();
+        assertThat(readBody()).isEqualTo("{\"written\":1}");
+        assertThat(channel.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void recordCarriesKeyValueAndReceiveTime() {
+        channel.writeInbound(post(), content("{\"id\":\"a\",\"v\":1}\r\n"), new DefaultLastHttpContent());
+
+        assertThat(mock.history()).hasSize(1);
+        assertThat(new String(mock.history().get(0).key(), StandardCharsets.UTF_8)).isEqualTo("a");
+        assertThat(new String(mock.history().get(0).value(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":\"a\",\"v\":1}");
+        assertThat(mock.history().get(0).timestamp()).isEqualTo(NOW_MS);
+        assertThat(mock.history().get(0).topic()).isEqualTo("events");
+    }
+
+    @Test
+    void failedSendGives503WithRetryAfter() {
+        channel.writeInbound(post(), content("{\"n\":1}\n{\"n\":2}\n"), new DefaultLastHttpContent());
+        mock.completeNext();
+        mock.errorNext(new org.apache.kafka.common.errors.TimeoutException("expired in test"));
+        channel.runPendingTasks();
+
+        FullHttpResponse response = channel.readOutbound();
+        try {
+            assertThat(response.status().code()).isEqualTo(503);
+            assertThat(response.headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("5");
+            String body = response.content().toString(StandardCharsets.UTF_8);
+            assertThat(body).contains("\"written\":1").contains("\"line\":2").contains("expired in test");
+        } finally {
+            response.release();
+        }
+    }
+
+    @Test
+    void invalidChunkGets400AndCloses() {
+        EmbeddedChannel wire = new EmbeddedChannel(new HttpServerCodec(), new FlowControlHandler(),
+                new HttpIngestHandler(context));
+        String request = "POST /topics/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n8\r\n{\"n\":1}\n\r\nzz\r\n{\"n\":2}\n\r\n0\r\n\r\n";
+
+        wire.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
+        mock.completeNext();
+        wire.runPendingTasks();
+
+        ByteBuf output = wire.readOutbound();
+        try {
+            String response = output.toString(StandardCharsets.US_ASCII);
+            assertThat(response).startsWith("HTTP/1.1 400");
+            assertThat(response).contains("\"written\":1").contains("invalid HTTP body");
+        } finally {
+            output.release();
+        }
+        wire.runPendingTasks();
+        assertThat(wire.isOpen()).isFalse();
+        assertThat(mock.history()).hasSize(1);
+        wire.finishAndReleaseAll();
+    }
+
+    private static HttpRequest post() {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/topics/events");
+        request.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        return request;
+    }
+
+    private static DefaultHttpContent content(String text) {
+        return new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    private String readBody() {
+        FullHttpResponse response = channel.readOutbound();
+        assertThat(response).isNotNull();
+        try {
+            return response.content().toString(StandardCharsets.UTF_8).trim();
+        } finally {
+            response.release();
+        }
+    }
+}
