@@ -1,0 +1,295 @@
+package io.sluice.writer;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.common.admin.AdminServer;
+import io.sluice.common.config.Settings;
+import io.sluice.common.metrics.MetricsRegistries;
+import io.sluice.writer.config.WriterOptions;
+import io.sluice.writer.jdbc.BatchWriter;
+import io.sluice.writer.jdbc.OffsetStore;
+import io.sluice.writer.jdbc.SchemaManager;
+import io.sluice.writer.jdbc.WriterThread;
+import io.sluice.writer.jdbc.WriterThreads;
+import io.sluice.writer.kafka.PollLoop;
+import io.sluice.writer.metrics.WriterMetrics;
+import io.sluice.writer.queue.BatchQueue;
+import io.sluice.writer.rate.TokenBucket;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The db-writer, which consumes Kafka topics as a consumer group into PostgreSQL exactly once. It stores offsets in
+ * the same transaction as the rows and bounds its batch queue, whose water marks pause and resume the partitions.
+ * Rejected records go to the dead-letter table, and an admin port serves metrics and health.
+ */
+public final class DbWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DbWriter.class);
+    private static final String APPLICATION = "db-writer";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(15);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final WriterOptions options;
+    private final PrometheusMeterRegistry registry;
+    private final WriterMetrics metrics;
+    private final HikariDataSource dataSource;
+    private final KafkaClientMetrics consumerMetrics;
+    private final PollLoop pollLoop;
+    private final AdminServer admin;
+    private final Thread pollThread;
+    private boolean closed;
+
+    private DbWriter(WriterOptions options, PrometheusMeterRegistry registry, WriterMetrics metrics,
+            HikariDataSource dataSource, Components components) {
+        this.options = options;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.dataSource = dataSource;
+        this.consumerMetrics = components.consumerMetrics;
+        this.pollLoop = components.pollLoop;
+        this.pollThread = components.pollThread;
+        this.admin = startAdmin(options, registry);
+    }
+
+    private AdminServer startAdmin(WriterOptions options, PrometheusMeterRegistry registry) {
+        try {
+            return AdminServer.start(options.bindHost(), options.adminPort(), registry, this::isReady);
+        } catch (RuntimeException e) {
+            pollLoop.requestStop();
+            awaitPollThread(options.shutdownTimeout().plus(STOP_MARGIN));
+            consumerMetrics.close();
+            throw e;
+        }
+    }
+
+    /** The parts built after the pool, kept together so a failed start can close them. */
+    private record Components(KafkaClientMetrics consumerMetrics, PollLoop pollLoop, Thread pollThread) {
+    }
+
+    /**
+     * Creates the schema when missing, starts the writer threads and the poll thread, and returns once the consumer
+     * is polling.
+     *
+     * @throws io.sluice.common.config.ConfigException when settings conflict
+     * @throws IllegalStateException when PostgreSQL is unreachable or the consumer cannot start
+     */
+    public static DbWriter start(Settings settings) {
+        WriterOptions options = WriterOptions.from(settings);
+        LOG.info("Starting db-writer: {}", options);
+        PrometheusMeterRegistry registry = MetricsRegistries.create(APPLICATION);
+        WriterMetrics metrics = new WriterMetrics(registry);
+        HikariDataSource dataSource = null;
+        try {
+            dataSource = createPool(options, registry);
+            createSchema(options, dataSource);
+            Components components = startComponents(options, registry, metrics, dataSource);
+            DbWriter writer = new DbWriter(options, registry, metrics, dataSource, components);
+            writer.awaitPolling();
+            return writer;
+        } catch (RuntimeException e) {
+            if (dataSource != null) {
+                dataSource.close();
+            }
+            metrics.close();
+            registry.close();
+            throw e;
+        }
+    }
+
+    private static HikariDataSource createPool(WriterOptions options, PrometheusMeterRegistry registry) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("sluice-db-writer-" + INSTANCES.incrementAndGet());
+        config.setJdbcUrl(options.jdbcUrl());
+        config.setUsername(options.jdbcUser());
+        config.setPassword(options.jdbcPassword());
+        config.setMaximumPoolSize(options.poolSize());
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        // With reWriteBatchedInserts pgjdbc sends a batch as multi-row INSERTs, and executeBatch then returns
+        // SUCCESS_NO_INFO instead of row counts.
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot connect to PostgreSQL at " + options.jdbcUrl() + " as user "
+                    + options.jdbcUser() + ": " + e.getMessage() + "; check writer.jdbc.url, writer.jdbc.user and "
+                    + "writer.jdbc.password", e);
+        }
+    }
+
+    private static void createSchema(WriterOptions options, HikariDataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            new SchemaManager(options.tables()).createIfMissing(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create the writer tables " + options.tables() + " (SQLState "
+                    + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static Components startComponents(WriterOptions options, PrometheusMeterRegistry registry,
+            WriterMetrics metrics, HikariDataSource dataSource) {
+        Clock clock = Clock.systemUTC();
+        BatchQueue queue = new BatchQueue(options.threads(), System::nanoTime);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(options),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
+        PollLoop pollLoop = new PollLoop(new PollLoop.Settings(options.groupId(), options.topics(),
+                options.waterMarks(), options.shutdownTimeout()), consumer, queue,
+                new OffsetStore(dataSource, options.tables()), metrics, clock, System::nanoTime);
+        WriterThreads writers = startWriters(options, metrics, dataSource, queue, pollLoop, clock);
+        pollLoop.writers(writers);
+        metrics.registerStateGauges(queue::depthRecords, options.waterMarks().capacityRecords(),
+                () -> pollLoop.isPaused() ? 1 : 0, pollLoop::assignedPartitions);
+        Thread pollThread = new Thread(pollLoop, "sluice-writer-poll");
+        pollThread.start();
+        return new Components(consumerMetrics, pollLoop, pollThread);
+    }
+
+    private static WriterThreads startWriters(WriterOptions options, WriterMetrics metrics,
+            HikariDataSource dataSource, BatchQueue queue, PollLoop pollLoop, Clock clock) {
+        BatchWriter batchWriter = new BatchWriter(dataSource, options.tables(), clock);
+        TokenBucket rateLimit = options.maxRowsPerSecond() > 0
+                ? new TokenBucket(options.maxRowsPerSecond(), System::nanoTime) : null;
+        WriterThread.Settings settings = new WriterThread.Settings(options.groupId(), options.batchMaxRows(),
+                options.batchLinger(), options.retryBackoffInitial(), options.retryBackoffMax());
+        WriterThreads writers = new WriterThreads(options.threads(), "sluice-writer",
+                lane -> new WriterThread(lane, settings, queue, batchWriter, rateLimit, metrics, pollLoop));
+        writers.start();
+        return writers;
+    }
+
+    static Map<String, Object> consumerConfig(WriterOptions options) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-db-writer-" + INSTANCES.get());
+        config.putAll(options.consumerConfig());
+        // The exactly-once protocol depends on these, so pass-through settings cannot change them.
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        return config;
+    }
+
+    private void awaitPolling() {
+        try {
+            if (!pollLoop.awaitPolling(START_TIMEOUT) || !pollThread.isAlive()) {
+                close();
+                throw new IllegalStateException("Kafka consumer of group " + options.groupId() + " did not start "
+                        + "polling within " + START_TIMEOUT.toSeconds() + " s; check kafka.bootstrap.servers");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("Interrupted while starting the db-writer", e);
+        }
+        LOG.info("db-writer of group {} polling {}; admin port {}", options.groupId(), options.topics(),
+                admin.port());
+    }
+
+    /**
+     * Returns whether the schema exists (always true once started), the pool has at least one open connection, the
+     * consumer joined the group and the last batch transaction succeeded. Called on the admin event loop, so it
+     * reads state and never opens a connection.
+     */
+    private boolean isReady() {
+        if (dataSource.isClosed() || !dataSource.isRunning() || dataSource.getHikariPoolMXBean() == null) {
+            return false;
+        }
+        return dataSource.getHikariPoolMXBean().getTotalConnections() > 0 && pollLoop.isReady();
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Rows committed to the events table by this writer since start. */
+    public long rowsWritten() {
+        return metrics.rowsWrittenTotal();
+    }
+
+    /** Returns whether the partitions are paused because the batch queue reached its high water mark. */
+    public boolean isPaused() {
+        return pollLoop.isPaused();
+    }
+
+    /** Returns whether the poll thread still runs; false after {@link #close} or after a fatal consumer error. */
+    public boolean isRunning() {
+        return pollThread.isAlive();
+    }
+
+    /** Non-empty partition assignments, revocations and losses this writer has seen. */
+    public long rebalanceEvents() {
+        return pollLoop.rebalanceEvents();
+    }
+
+    /**
+     * Stops polling, lets the writer threads finish the queued batches (bounded by {@code writer.shutdown.timeout}),
+     * commits the written offsets to Kafka, leaves the group and closes the pool and the admin port.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pollLoop.requestStop();
+        awaitPollThread(options.shutdownTimeout().plus(STOP_MARGIN));
+        closeResources();
+    }
+
+    /**
+     * Stops like a killed process: the pool closes first, aborting open transactions, and nothing is drained or
+     * committed to Kafka. For tests of crash recovery.
+     */
+    synchronized void abandon() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        dataSource.close();
+        pollLoop.requestCrash();
+        awaitPollThread(STOP_MARGIN);
+        closeResources();
+    }
+
+    private void awaitPollThread(Duration timeout) {
+        try {
+            if (!pollLoop.awaitStopped(timeout)) {
+                LOG.warn("Poll thread of group {} did not stop within {} ms", options.groupId(), timeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeResources() {
+        admin.close();
+        consumerMetrics.close();
+        dataSource.close();
+        metrics.close();
+        registry.close();
+        LOG.info("db-writer of group {} stopped after writing {} rows", options.groupId(), rowsWritten());
+    }
+}
