@@ -1,0 +1,9 @@
+package io.sluice.cli.bench;
+
+/** One measured figure beside its ceiling. */
+record BenchFigure(String name, double measured, String ceilingName, double ceiling, String unit) {
+
+    double ratio() {
+        return ceiling > 0 ? measured / ceiling : Double.NaN;
+    }
+}
