@@ -26,16 +26,18 @@ public final class ProducerSettings {
 
     /**
      * Returns the producer configuration. {@code max.block.ms} is forced to 0, so {@code send()} does not wait for
-     * buffer space or metadata on an event loop. Setting it to anything else is a configuration error.
+     * buffer space or metadata on an event loop. Setting it to anything else is a configuration error, and so are
+     * {@code acks} other than {@code all} and {@code enable.idempotence=false}: a response of 200 promises that
+     * every event is acknowledged by all in-sync replicas and written once.
      */
     public static Map<String, Object> from(Settings settings) {
         Map<String, Object> overrides = settings.passThrough(ConfigDef.KAFKA_PRODUCER_PREFIX);
-        Object maxBlock = overrides.get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
-        if (maxBlock != null && !"0".equals(String.valueOf(maxBlock).trim())) {
-            throw new ConfigException(ConfigDef.KAFKA_PRODUCER_PREFIX + ProducerConfig.MAX_BLOCK_MS_CONFIG + "="
-                    + maxBlock + " is not allowed: the gateway needs max.block.ms=0 so a full producer buffer "
-                    + "pauses socket reads instead of blocking the event loop; remove the setting");
-        }
+        requireValue(overrides, ProducerConfig.MAX_BLOCK_MS_CONFIG, "0", "0",
+                "so a full producer buffer pauses socket reads instead of blocking the event loop");
+        requireValue(overrides, ProducerConfig.ACKS_CONFIG, "all", "-1",
+                "so a success response means every in-sync replica has the events");
+        requireValue(overrides, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", "true",
+                "so producer retries cannot write an event twice");
         Map<String, Object> config = new LinkedHashMap<>(DEFAULTS);
         config.putAll(overrides);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "0");
@@ -43,5 +45,18 @@ public final class ProducerSettings {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "sluice-gateway");
         return config;
+    }
+
+    private static void requireValue(Map<String, Object> overrides, String name, String required, String synonym,
+            String reason) {
+        Object value = overrides.get(name);
+        if (value == null) {
+            return;
+        }
+        String text = String.valueOf(value).trim();
+        if (!text.equalsIgnoreCase(required) && !text.equalsIgnoreCase(synonym)) {
+            throw new ConfigException(ConfigDef.KAFKA_PRODUCER_PREFIX + name + "=" + value + " is not allowed: the"
+                    + " gateway needs " + name + "=" + required + " " + reason + "; remove the setting");
+        }
     }
 }

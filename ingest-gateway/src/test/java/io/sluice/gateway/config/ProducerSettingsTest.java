@@ -47,6 +47,33 @@ class ProducerSettingsTest {
     }
 
     @Test
+    void weakerAcksRejected() {
+        Settings settings = Settings.of(GatewayConfig.DEFINITION, Map.of("kafka.producer.acks", "1"));
+
+        assertThatThrownBy(() -> ProducerSettings.from(settings))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.producer.acks=1")
+                .hasMessageContaining("acks=all");
+    }
+
+    @Test
+    void acksMinusOneAccepted() {
+        Settings settings = Settings.of(GatewayConfig.DEFINITION, Map.of("kafka.producer.acks", "-1"));
+
+        assertThat(ProducerSettings.from(settings)).containsEntry("acks", "-1");
+    }
+
+    @Test
+    void idempotenceOffRejected() {
+        Settings settings = Settings.of(GatewayConfig.DEFINITION,
+                Map.of("kafka.producer.enable.idempotence", "false"));
+
+        assertThatThrownBy(() -> ProducerSettings.from(settings))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.producer.enable.idempotence=false");
+    }
+
+    @Test
     void tcpTopicMustBeAllowed() {
         Settings settings = Settings.of(GatewayConfig.DEFINITION,
                 Map.of("gateway.topics", "a,b", "gateway.tcp.topic", "c"));
