@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,7 +154,11 @@ public final class Gateway implements AutoCloseable {
         log.info("Starting the Kafka producer (client.id {}, buffer.memory {} bytes)",
                 producerConfig.get("client.id"), producerConfig.get("buffer.memory"));
         KafkaProducer<byte[], byte[]> kafkaProducer = new KafkaProducer<>(producerConfig);
-        producer = new NonBlockingProducer(kafkaProducer, readGate, options.lowWaterMark(), metrics::sendRetried);
+        // A record that cannot enter the producer gets as long as Kafka gives one that did: delivery.timeout.ms.
+        Duration maxPendingTime = Duration.ofMillis(Long.parseLong(
+                String.valueOf(producerConfig.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).trim()));
+        producer = new NonBlockingProducer(kafkaProducer, readGate, options.lowWaterMark(), metrics::sendRetried,
+                maxPendingTime);
         metrics.bindProducer(producer);
         kafkaClientMetrics = new KafkaClientMetrics(kafkaProducer);
         kafkaClientMetrics.bindTo(registry);

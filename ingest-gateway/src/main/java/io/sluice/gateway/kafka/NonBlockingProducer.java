@@ -15,15 +15,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends records without waiting for producer buffer space. The producer runs with {@code max.block.ms=0}, so a full
- * {@code buffer.memory} makes {@code send()} complete at once with {@link BufferExhaustedException}. Such a
- * record is not lost: it joins a pending FIFO, reads pause through the {@link ReadGate}, and a scheduled task
+ * {@code buffer.memory} makes {@code send()} complete at once with {@link BufferExhaustedException}, and a topic
+ * missing from the producer's metadata (dropped after {@code metadata.max.idle.ms} without sends) with a
+ * {@link TimeoutException}. Such a record is not lost: it joins a pending FIFO, reads pause through the {@link ReadGate}, and a scheduled task
  * sends the FIFO again every few milliseconds. While the FIFO is not empty, new records queue behind it so
  * records keep their order. Reads resume once the FIFO is empty and buffer use fell below the low water mark.
+ * A record that still cannot be handed over after {@code maxPendingTime} fails with the last error.
  *
  * <p>Thread ownership: {@link #send} runs on any event loop and the retry task on its own thread. Both hand
  * records to the producer while holding {@code lock}, which keeps the FIFO order; {@code producer.send} does
@@ -38,6 +41,7 @@ public final class NonBlockingProducer implements AutoCloseable {
     private final ReadGate gate;
     private final double lowWaterMark;
     private final Runnable onRetry;
+    private final long maxPendingNanos;
     private final ScheduledExecutorService retryExecutor;
     private final BufferMetrics bufferMetrics;
 
@@ -51,6 +55,13 @@ public final class NonBlockingProducer implements AutoCloseable {
      */
     public NonBlockingProducer(Producer<byte[], byte[]> producer, ReadGate gate, double lowWaterMark,
                                Runnable onRetry) {
+        this(producer, gate, lowWaterMark, onRetry, Duration.ofMinutes(2));
+    }
+
+    /** As above; a record waiting in the FIFO longer than {@code maxPendingTime} fails with its last error. */
+    public NonBlockingProducer(Producer<byte[], byte[]> producer, ReadGate gate, double lowWaterMark,
+                               Runnable onRetry, Duration maxPendingTime) {
+        this.maxPendingNanos = maxPendingTime.toNanos();
         this.producer = producer;
         this.gate = gate;
         this.lowWaterMark = lowWaterMark;
@@ -69,9 +80,9 @@ public final class NonBlockingProducer implements AutoCloseable {
      * failure: the record waits in the FIFO and the callback runs after it was finally sent.
      */
     public void send(ProducerRecord<byte[], byte[]> record, Callback callback) {
-        PendingSend send = new PendingSend(record, callback);
+        PendingSend send = new PendingSend(record, callback, System.nanoTime());
         synchronized (lock) {
-            if (!pending.isEmpty() || !trySend(send)) {
+            if (!pending.isEmpty() || trySend(send) != null) {
                 pending.add(send);
                 startRetrying();
             }
@@ -117,8 +128,11 @@ public final class NonBlockingProducer implements AutoCloseable {
         close(Duration.ofSeconds(30));
     }
 
-    /** Returns false when the buffer was full; any other outcome reaches the record's callback. */
-    private boolean trySend(PendingSend send) {
+    /**
+     * Returns the error when the producer could not take the record yet (buffer full or topic metadata missing),
+     * or null when the record was handed over or its callback already has the outcome.
+     */
+    private TimeoutException trySend(PendingSend send) {
         SendAttempt attempt = new SendAttempt(send.callback);
         try {
             producer.send(send.record, attempt);
@@ -129,7 +143,7 @@ public final class NonBlockingProducer implements AutoCloseable {
         } finally {
             attempt.insideSend = false;
         }
-        return !attempt.bufferExhausted;
+        return attempt.notYetSent;
     }
 
     private void startRetrying() {
@@ -159,10 +173,17 @@ public final class NonBlockingProducer implements AutoCloseable {
     private void drainFifo() {
         while (!pending.isEmpty()) {
             onRetry.run();
-            if (!trySend(pending.peek())) {
+            PendingSend head = pending.peek();
+            TimeoutException error = trySend(head);
+            if (error != null && System.nanoTime() - head.queuedAtNanos < maxPendingNanos) {
                 return;
             }
             pending.poll();
+            if (error != null) {
+                log.warn("Failing a record for topic {} after {} ms in the pending FIFO: {}", head.record.topic(),
+                        TimeUnit.NANOSECONDS.toMillis(maxPendingNanos), error.getMessage());
+                head.callback.onCompletion(null, error);
+            }
         }
     }
 
@@ -195,17 +216,18 @@ public final class NonBlockingProducer implements AutoCloseable {
         }
     }
 
-    private record PendingSend(ProducerRecord<byte[], byte[]> record, Callback callback) {
+    private record PendingSend(ProducerRecord<byte[], byte[]> record, Callback callback, long queuedAtNanos) {
     }
 
     /**
-     * Callback of one {@code send()} call. A {@link BufferExhaustedException} reported while {@code send()} is
-     * still running on this thread marks the attempt for a retry instead of reaching the caller.
+     * Callback of one {@code send()} call. A {@link TimeoutException} reported while {@code send()} is still
+     * running on this thread (buffer exhausted, or metadata missing with {@code max.block.ms=0}) marks the
+     * attempt for a retry instead of reaching the caller.
      */
     private static final class SendAttempt implements Callback {
         private final Callback delegate;
         private volatile boolean insideSend = true;
-        private boolean bufferExhausted;
+        private TimeoutException notYetSent;
 
         SendAttempt(Callback delegate) {
             this.delegate = delegate;
@@ -213,8 +235,8 @@ public final class NonBlockingProducer implements AutoCloseable {
 
         @Override
         public void onCompletion(RecordMetadata metadata, Exception exception) {
-            if (insideSend && exception instanceof BufferExhaustedException) {
-                bufferExhausted = true;
+            if (insideSend && exception instanceof TimeoutException timeout) {
+                notYetSent = timeout;
                 return;
             }
             delegate.onCompletion(metadata, exception);

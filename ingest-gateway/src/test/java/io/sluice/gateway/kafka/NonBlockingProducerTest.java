@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,6 +28,7 @@ class NonBlockingProducerTest {
     /** MockProducer that, while {@code full} is set, fails sends inside {@code send()} as a full buffer does. */
     private static final class FullBufferProducer extends MockProducer<byte[], byte[]> {
         volatile boolean full;
+        volatile boolean metadataMissing;
 
         FullBufferProducer() {
             super(false, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -36,6 +38,10 @@ class NonBlockingProducerTest {
         public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
             if (full) {
                 callback.onCompletion(null, new BufferExhaustedException("buffer full in test"));
+                return null;
+            }
+            if (metadataMissing) {
+                callback.onCompletion(null, new TimeoutException("Topic t not present in metadata after 0 ms."));
                 return null;
             }
             return super.send(record, callback);
@@ -105,6 +111,33 @@ class NonBlockingProducerTest {
         producer.close(Duration.ofMillis(100));
 
         assertThat(outcomes).containsExactly("stuck:IllegalStateException");
+    }
+
+    @Test
+    void missingMetadataIsRetriedNotFailed() {
+        mock.metadataMissing = true;
+        send("after-idle");
+
+        assertThat(producer.pendingCount()).isEqualTo(1);
+        assertThat(outcomes).isEmpty();
+
+        mock.metadataMissing = false;
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.pendingCount() == 0);
+        mock.completeNext();
+        assertThat(outcomes).containsExactly("after-idle:acked");
+    }
+
+    @Test
+    void recordFailsAfterMaxPendingTime() {
+        NonBlockingProducer shortWait = new NonBlockingProducer(mock, gate, 0.5, () -> { }, Duration.ofMillis(50));
+        mock.metadataMissing = true;
+        shortWait.send(new ProducerRecord<>("t", "gone".getBytes(StandardCharsets.UTF_8)), (metadata, exception) ->
+                outcomes.add("gone:" + (exception == null ? "acked" : exception.getClass().getSimpleName())));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !outcomes.isEmpty());
+        assertThat(outcomes).containsExactly("gone:TimeoutException");
+        assertThat(shortWait.pendingCount()).isZero();
+        shortWait.close(Duration.ofMillis(100));
     }
 
     private void send(String value) {
