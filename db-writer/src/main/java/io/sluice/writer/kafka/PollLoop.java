@@ -326,11 +326,15 @@ public final class PollLoop implements Runnable, BatchCallbacks {
             return;
         }
         lastLagRefreshNanos = now;
+        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+        assigned.forEach((partition, lag) -> nextOffsets.put(partition, lag.nextOffset()));
         try {
-            consumer.endOffsets(assigned.keySet(), LAG_FETCH_TIMEOUT).forEach((partition, end) -> {
+            Map<TopicPartition, Long> endOffsets = consumer.endOffsets(nextOffsets.keySet(), LAG_FETCH_TIMEOUT);
+            long readAtMs = clock.millis();
+            endOffsets.forEach((partition, end) -> {
                 PartitionLag lag = assigned.get(partition);
                 if (lag != null && end != null) {
-                    lag.logEndOffset(end);
+                    lag.logEndOffset(end, nextOffsets.getOrDefault(partition, -1L), readAtMs);
                 }
             });
             assigned.values().stream().filter(lag -> !lag.hasStoredOffset()).forEach(this::refreshStartOffset);
