@@ -3,13 +3,16 @@ package io.sluice.embedded;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -73,8 +76,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     /**
      * Formats the storage, starts the broker and waits until {@code describeCluster} succeeds.
      *
-     * @param dataDirOrNull      directory for the config file and the logs, kept on close, or {@code null} for a
-     *                           temporary one that is deleted on close
+     * @param dataDirOrNull      directory for the config file and the logs, kept on close and reused with its
+     *                           cluster id on the next start, or {@code null} for a temporary one that is deleted
+     *                           on close
      * @param extraBrokerConfig  broker settings that override the defaults of {@link #defaultConfig}
      * @throws IllegalStateException if the broker fails to start within 60 s
      */
@@ -107,7 +111,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map<String, String> config = defaultConfig(dataDir, ports[0], ports[1]);
         config.putAll(extraConfig);
         Path configFile = writeConfig(dataDir, config);
-        format(configFile);
+        format(configFile, clusterId(config));
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
         long startNanos = System.nanoTime();
         EmbeddedKafka kafka = new EmbeddedKafka(server, dataDir, temporary, ports[0], ports[1]);
@@ -266,8 +270,52 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void format(Path configFile) {
-        String[] args = {"format", "--config", configFile.toString(), "--cluster-id", Uuid.randomUuid().toString(),
+    /**
+     * Returns the cluster id stored in {@code meta.properties} of a log directory that was formatted before, or a
+     * new random one. {@code --ignore-formatted} leaves formatted directories alone, but the tool still rejects a
+     * {@code --cluster-id} that differs from the stored one, so a kept data directory needs its own id again.
+     */
+    static String clusterId(Map<String, String> config) {
+        for (String logDir : logDirs(config)) {
+            Path meta = Path.of(logDir).resolve("meta.properties");
+            if (Files.exists(meta)) {
+                return storedClusterId(meta);
+            }
+        }
+        return Uuid.randomUuid().toString();
+    }
+
+    private static List<String> logDirs(Map<String, String> config) {
+        List<String> dirs = new ArrayList<>();
+        String metadataDir = config.get("metadata.log.dir");
+        if (metadataDir != null && !metadataDir.isBlank()) {
+            dirs.add(metadataDir.trim());
+        }
+        for (String dir : config.getOrDefault("log.dirs", "").split(",")) {
+            if (!dir.isBlank()) {
+                dirs.add(dir.trim());
+            }
+        }
+        return dirs;
+    }
+
+    private static String storedClusterId(Path meta) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("failed to read the Kafka cluster id from " + meta, e);
+        }
+        String clusterId = properties.getProperty("cluster.id", "").trim();
+        if (clusterId.isEmpty()) {
+            throw new IllegalStateException(meta + " has no cluster.id, so the kept Kafka log directory cannot be"
+                    + " reused; delete " + meta.getParent() + " to start with an empty broker");
+        }
+        return clusterId;
+    }
+
+    private static void format(Path configFile, String clusterId) {
+        String[] args = {"format", "--config", configFile.toString(), "--cluster-id", clusterId,
             "--standalone", "--ignore-formatted"};
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int status;

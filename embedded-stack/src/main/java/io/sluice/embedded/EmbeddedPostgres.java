@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>zonky turns {@code fsync} and {@code synchronous_commit} off by default. Start with {@code durable = true} for
  * crash and throughput tests that must reflect a real deployment; both settings are then on.
+ *
+ * <p>zonky's own JVM shutdown hook is turned off, because it stopped the server while other shutdown hooks still
+ * drained writers into it. The caller closes the server itself, after everything that writes to it. A JVM that
+ * exits without {@link #close()} leaves the {@code postgres} process running.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -53,6 +57,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         int port = FreePorts.pick(1)[0];
         var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                 .setPort(port)
+                .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1");
         if (durable) {
             builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");

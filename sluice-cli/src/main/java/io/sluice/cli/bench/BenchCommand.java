@@ -1,5 +1,6 @@
 package io.sluice.cli.bench;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
                 + " over TCP and over HTTP/1.1 against Kafka's ProducerPerformance with the same record size and"
                 + " producer settings, and writer rows/s from a pre-loaded topic against PostgreSQL COPY of the same"
                 + " rows with offsets stored per batch. It prints a table and a Markdown block for"
-                + " docs/benchmarks.md.%n"
+                + " docs/benchmarks.md, and writes an HTML report with charts.%n"
         })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -48,6 +49,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--writer-batch-rows", paramLabel = "ROWS", defaultValue = "1000",
             description = "Rows per writer batch and per COPY transaction (default: ${DEFAULT-VALUE}).")
     int writerBatchRows;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Directory for report.html (each figure against its ceiling, throughput and heap per phase)"
+                    + " and timeseries.csv (default: target/sluice-bench-report under the current directory, or a"
+                    + " temporary directory when that is not writable).")
+    Path reportDirectory;
 
     @Override
     public Integer call() throws Exception {

@@ -9,8 +9,16 @@ import io.sluice.common.kafka.TopicReadiness;
 import io.sluice.embedded.EmbeddedPostgres;
 import io.sluice.gateway.Gateway;
 import io.sluice.writer.DbWriter;
+import io.sluice.cli.report.BenchReportPage;
+import io.sluice.cli.report.ComparisonBar;
+import io.sluice.cli.report.PhaseSeries;
+import io.sluice.cli.report.ReportDirectory;
+import io.sluice.cli.stack.ShutdownGuard;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +30,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -49,6 +62,8 @@ final class BenchRun {
     private final BenchCommand options;
     private final PrintStream out;
     private final PaymentEventGenerator generator;
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final List<PhaseSeries> phases = new ArrayList<>();
 
     BenchRun(BenchCommand options, PrintStream out) {
         this.options = options;
@@ -72,7 +87,8 @@ final class BenchRun {
                 options.recordBytes, options.partitions, PRODUCER_SETTINGS);
         List<BenchFigure> figures = new ArrayList<>();
         String postgresFacts;
-        try (EmbeddedStack stack = EmbeddedStack.start(null, Map.of())) {
+        try (ShutdownGuard guard = ShutdownGuard.install("sluice-bench-shutdown")) {
+            EmbeddedStack stack = guard.register(EmbeddedStack.start(null, Map.of()));
             postgresFacts = postgresFacts(stack.postgres());
             out.println("PostgreSQL: " + postgresFacts);
             double producerCeiling = producerCeiling(stack);
@@ -88,7 +104,28 @@ final class BenchRun {
         out.println("Markdown for docs/benchmarks.md:");
         out.println();
         out.print(BenchReport.markdown(commandLine(), postgresFacts, figures));
+        Path report = writeReport(postgresFacts, figures);
+        out.println();
+        out.println("Report: " + report.toAbsolutePath());
         return 0;
+    }
+
+    private Path writeReport(String postgresFacts, List<BenchFigure> figures) throws IOException {
+        Map<String, String> summary = new LinkedHashMap<>();
+        summary.put("command", commandLine());
+        summary.put("machine", BenchReport.machine());
+        summary.put("database", postgresFacts);
+        for (BenchFigure figure : figures) {
+            summary.put(figure.name(), String.format(Locale.ROOT, "%,.0f %s, %.0f%% of %s (%,.0f)",
+                    figure.measured(), figure.unit(), figure.ratio() * 100, figure.ceilingName(), figure.ceiling()));
+        }
+        List<ComparisonBar> bars = figures.stream().map(BenchFigure::bar).toList();
+        Path directory = ReportDirectory.orDefault(options.reportDirectory, "sluice-bench-report");
+        return BenchReportPage.write(directory, "Sluice bench", summary, bars, phases);
+    }
+
+    private PhaseRecorder recorder(String phase, String unit, LongSupplier total) {
+        return new PhaseRecorder(phase, unit, total, System::nanoTime, () -> memory.getHeapMemoryUsage().getUsed());
     }
 
     /** Returns the server version and the durability settings the figures were measured with. */
@@ -142,12 +179,16 @@ final class BenchRun {
         try (Gateway gateway = Gateway.start(settings.gatewaySettings())) {
             LoadPlan plan = new LoadPlan("127.0.0.1", gateway.tcpPort(), tcpConnections, gateway.httpPort(),
                     httpConnections, topic, options.events, MAX_PHASE, 0, options.batchLines);
+            String transport = tcpConnections > 0 ? "TCP" : "HTTP/1.1";
             try (LoadGenerator load = LoadGenerator.start(plan, generator)) {
-                load.completion().get(MAX_PHASE.toSeconds() + 60, TimeUnit.SECONDS);
+                PhaseRecorder recorder = recorder("gateway " + transport, "events/s",
+                        () -> load.stats().acknowledgedEvents());
+                awaitSampling(load.completion(), recorder, MAX_PHASE.plusSeconds(60));
+                phases.add(recorder.series());
                 double seconds = load.elapsed().toNanos() / 1e9;
                 long acknowledged = load.stats().acknowledgedEvents();
-                out.printf("Gateway over %s: %,d of %,d events acknowledged in %.2f s%n",
-                        tcpConnections > 0 ? "TCP" : "HTTP/1.1", acknowledged, options.events, seconds);
+                out.printf("Gateway over %s: %,d of %,d events acknowledged in %.2f s%n", transport, acknowledged,
+                        options.events, seconds);
                 return acknowledged / seconds;
             }
         }
@@ -180,13 +221,35 @@ final class BenchRun {
         try (DbWriter writer = DbWriter.start(settings.writerSettings())) {
             long startNanos = System.nanoTime();
             long deadlineNanos = startNanos + MAX_PHASE.toNanos();
+            PhaseRecorder recorder = recorder("writer", "rows/s", writer::rowsWritten);
             while (writer.rowsWritten() < options.events && System.nanoTime() - deadlineNanos < 0) {
                 Thread.sleep(20);
+                recorder.sampleIfDue();
             }
+            recorder.sample();
+            phases.add(recorder.series());
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             out.printf("Writer: %,d of %,d rows committed in %.2f s (timed from start() returning, so it includes"
                     + " joining the group)%n", writer.rowsWritten(), options.events, seconds);
             return writer.rowsWritten() / seconds;
+        }
+    }
+
+    /** Waits for {@code completion}, sampling once per interval; the last sample is taken when it completes. */
+    private static void awaitSampling(CompletableFuture<?> completion, PhaseRecorder recorder, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                completion.get(PhaseRecorder.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                recorder.sample();
+                return;
+            } catch (TimeoutException e) {
+                recorder.sample();
+                if (System.nanoTime() - deadlineNanos > 0) {
+                    throw new TimeoutException("the load generator did not finish within " + timeout);
+                }
+            }
         }
     }
 

@@ -1,8 +1,8 @@
 package io.sluice.cli.demo;
 
 import io.sluice.cli.DurationConverter;
+import io.sluice.cli.report.ReportDirectory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -96,13 +96,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     Path reportDirectoryOrDefault() throws IOException {
-        if (reportDirectory != null) {
-            return reportDirectory;
-        }
-        Path current = Path.of("").toAbsolutePath();
-        if (Files.isWritable(current)) {
-            return current.resolve("target").resolve("sluice-report");
-        }
-        return Files.createTempDirectory("sluice-report");
+        return ReportDirectory.orDefault(reportDirectory, "sluice-report");
     }
 }

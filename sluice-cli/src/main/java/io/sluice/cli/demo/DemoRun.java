@@ -8,6 +8,7 @@ import io.sluice.cli.report.DemoReport;
 import io.sluice.cli.stack.BrokerQuotas;
 import io.sluice.cli.stack.EmbeddedStack;
 import io.sluice.cli.stack.PipelineSettings;
+import io.sluice.cli.stack.ShutdownGuard;
 import io.sluice.gateway.Gateway;
 import io.sluice.writer.DbWriter;
 import java.io.IOException;
@@ -50,18 +51,18 @@ final class DemoRun {
 
     DemoOutcome run() throws Exception {
         printBottlenecks();
-        try (EmbeddedStack stack = EmbeddedStack.start(null, BrokerQuotas.SHORT_QUOTA_WINDOWS)) {
+        try (ShutdownGuard guard = ShutdownGuard.install("sluice-demo-shutdown")) {
+            EmbeddedStack stack = guard.register(EmbeddedStack.start(null, BrokerQuotas.SHORT_QUOTA_WINDOWS));
             if (options.producerByteRate > 0) {
                 BrokerQuotas.setProducerByteRate(stack.bootstrapServers(), GATEWAY_CLIENT_ID, options.producerByteRate);
             }
             PipelineSettings settings = pipelineSettings(stack);
-            try (Gateway gateway = Gateway.start(settings.gatewaySettings());
-                 DbWriter writer = DbWriter.start(settings.writerSettings())) {
-                out.printf("Gateway: HTTP 127.0.0.1:%d, TCP 127.0.0.1:%d, admin http://127.0.0.1:%d/metrics;"
-                        + " writer admin http://127.0.0.1:%d/metrics%n", gateway.httpPort(), gateway.tcpPort(),
-                        gateway.adminPort(), writer.adminPort());
-                return floodDrainAndAudit(stack, gateway, writer);
-            }
+            Gateway gateway = guard.register(Gateway.start(settings.gatewaySettings()));
+            DbWriter writer = guard.register(DbWriter.start(settings.writerSettings()));
+            out.printf("Gateway: HTTP 127.0.0.1:%d, TCP 127.0.0.1:%d, admin http://127.0.0.1:%d/metrics;"
+                    + " writer admin http://127.0.0.1:%d/metrics%n", gateway.httpPort(), gateway.tcpPort(),
+                    gateway.adminPort(), writer.adminPort());
+            return floodDrainAndAudit(stack, gateway, writer);
         }
     }
 

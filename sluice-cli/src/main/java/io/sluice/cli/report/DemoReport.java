@@ -33,26 +33,11 @@ public final class DemoReport {
 
     /** Renders the HTML page: the summary table, then one SVG chart per figure. */
     public static String renderHtml(String title, Map<String, String> summary, List<Sample> samples) {
-        StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-                .append(Html.escape(title)).append("</title>\n<style>body{font-family:sans-serif;margin:24px}"
-                        + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-                        + "svg{display:block;margin:16px 0}</style>\n</head>\n<body>\n<h1>")
-                .append(Html.escape(title)).append("</h1>\n");
-        appendSummary(html, summary);
+        HtmlPage page = new HtmlPage(title).summary(summary);
         for (SvgChart chart : charts(samples)) {
-            html.append(chart.render());
+            page.svg(chart.render());
         }
-        html.append("<p>Raw samples: <a href=\"").append(CSV_FILE).append("\">").append(CSV_FILE)
-                .append("</a></p>\n</body>\n</html>\n");
-        return html.toString();
-    }
-
-    private static void appendSummary(StringBuilder html, Map<String, String> summary) {
-        html.append("<table>\n");
-        summary.forEach((name, value) -> html.append("<tr><th>").append(Html.escape(name)).append("</th><td>")
-                .append(Html.escape(value)).append("</td></tr>\n"));
-        html.append("</table>\n");
+        return page.finish(CSV_FILE);
     }
 
     private static List<SvgChart> charts(List<Sample> samples) {

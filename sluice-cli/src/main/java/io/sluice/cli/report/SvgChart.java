@@ -111,7 +111,7 @@ final class SvgChart {
         return 10 * magnitude;
     }
 
-    private static String formatNumber(double value) {
+    static String formatNumber(double value) {
         if (value >= 1_000_000) {
             return String.format(Locale.ROOT, "%.1fM", value / 1_000_000);
         }

@@ -53,6 +53,11 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     @Override
+    public String toString() {
+        return "embedded stack (Kafka at " + kafka.bootstrapServers() + ", PostgreSQL at " + postgres.jdbcUrl() + ")";
+    }
+
+    @Override
     public void close() {
         try {
             postgres.close();
