@@ -67,10 +67,10 @@ public final class IngestContext {
 
     /**
      * Admits a new connection: takes a slot from the connection cap, counts it and registers it with the read
-     * gate and the connection group. Returns false, changing nothing but the rejected counter, when the cap is
-     * reached; the caller then closes the channel.
+     * gate, under {@code pauseScope}, and the connection group. Returns false, changing nothing but the rejected
+     * counter, when the cap is reached; the caller then closes the channel.
      */
-    public boolean admit(Channel channel, Transport transport) {
+    public boolean admit(Channel channel, Transport transport, ReadGate.PauseScope pauseScope) {
         if (draining.get() || !connectionLimiter.tryAcquire()) {
             metrics.rejected(transport, GatewayMetrics.REASON_TOO_MANY_CONNECTIONS);
             rejectLog.warn("Rejected {} connection from {}: {} of max {} connections open (gateway.max.connections)"
@@ -85,7 +85,7 @@ public final class IngestContext {
             active.decrementAndGet();
         });
         connections.add(channel);
-        readGate.register(channel);
+        readGate.register(channel, pauseScope);
         return true;
     }
 

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +32,11 @@ public final class RawHttpClient implements AutoCloseable {
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** Sets how long {@link #readResponse} waits for each byte before it throws a SocketTimeoutException. */
+    public void setReadTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
     }
 
     /** Sends a whole request with a Content-Length body and reads the response. */

@@ -11,17 +11,31 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns auto-read on and off for every ingest channel. Two reasons stop a channel from reading: the global
  * pause while the producer buffer is full, and a per-channel hold while an HTTP request waits for its acks.
- * A channel reads only when neither applies.
+ * The global pause stops only reads that feed the producer, as set by the channel's {@link PauseScope}: every
+ * read of a raw TCP channel, but on an HTTP channel only the body of an accepted ingest request. An HTTP channel
+ * between requests keeps reading while paused, so it parses request heads and answers those that need no
+ * producer at once. A channel reads only when no reason applies.
  *
  * <p>Thread ownership: {@link #pause()} and {@link #resume()} may run on any thread (an event loop or the
- * producer retry thread). The per-channel hold is read and written only on the channel's event loop, and the
- * final auto-read decision for a channel is always taken there, so a pause racing with a resume ends with the
- * state the last call set.
+ * producer retry thread). The per-channel attributes are written only on the channel's event loop; pause() also
+ * reads them, which is safe because attributes are atomic references. The final auto-read decision for a channel
+ * is always taken on its event loop, so a pause racing with a resume, or with a request body that starts or
+ * ends, ends with the state the last call set.
  */
 public final class ReadGate {
 
+    /** Which reads of a channel the global pause stops. */
+    public enum PauseScope {
+        /** Every read feeds the producer, as on a raw TCP connection. */
+        ALL_READS,
+        /** Only a request body between {@link #startBody} and {@link #release} feeds the producer, as on HTTP. */
+        REQUEST_BODIES
+    }
+
     private static final Logger log = LoggerFactory.getLogger(ReadGate.class);
+    private static final AttributeKey<PauseScope> SCOPE = AttributeKey.valueOf("sluice.gateway.pauseScope");
     private static final AttributeKey<Boolean> HELD = AttributeKey.valueOf("sluice.gateway.readHeld");
+    private static final AttributeKey<Boolean> READING_BODY = AttributeKey.valueOf("sluice.gateway.readingBody");
 
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final LongSupplier nanoClock;
@@ -39,18 +53,20 @@ public final class ReadGate {
     }
 
     /**
-     * Adds an ingest channel; called on its event loop before the first read, so a new channel starts paused.
-     * NOTE: a connection accepted while paused cannot get even an error response (404, 415) until reads resume.
+     * Adds an ingest channel; call on its event loop before the first read. A channel with {@link
+     * PauseScope#ALL_READS} accepted while paused starts paused; one with {@link PauseScope#REQUEST_BODIES} starts
+     * reading, so its first request head is read and answered even during a pause.
      */
-    public void register(Channel channel) {
+    public void register(Channel channel, PauseScope scope) {
+        channel.attr(SCOPE).set(scope);
         channels.add(channel);
         channel.closeFuture().addListener(future -> channels.remove(channel));
-        if (paused) {
+        if (paused && isInPauseScope(channel)) {
             channel.config().setAutoRead(false);
         }
     }
 
-    /** Stops reads on every ingest channel because the producer buffer is full; no-op when already paused. */
+    /** Stops reads that feed the producer because its buffer is full; no-op when already paused. */
     public void pause() {
         synchronized (stateLock) {
             if (paused) {
@@ -60,11 +76,14 @@ public final class ReadGate {
             pausedSinceNanos = nanoClock.getAsLong();
             pauseCount++;
         }
-        log.debug("Producer buffer full: pausing reads on {} ingest connections", channels.size());
+        log.debug("Producer buffer full: pausing reads that feed the producer on {} ingest connections",
+                channels.size());
         for (Channel channel : channels) {
-            // Turning auto-read off from this thread stops the current read loop at once. The event loop task
-            // then sets the final state, in case a resume raced with this pause.
-            channel.config().setAutoRead(false);
+            if (isInPauseScope(channel)) {
+                // Turning auto-read off from this thread stops the current read loop at once. The event loop
+                // task then sets the final state, in case a resume or the end of a request body raced with it.
+                channel.config().setAutoRead(false);
+            }
             channel.eventLoop().execute(() -> apply(channel));
         }
     }
@@ -84,20 +103,39 @@ public final class ReadGate {
         }
     }
 
+    /**
+     * Marks the start of a request body that feeds the producer, so the global pause applies to the channel until
+     * {@link #release}. While paused this turns auto-read off at once; call on the channel's event loop.
+     */
+    public void startBody(Channel channel) {
+        channel.attr(READING_BODY).set(Boolean.TRUE);
+        apply(channel);
+    }
+
     /** Stops reads on one channel until {@link #release}; call on the channel's event loop. */
     public void hold(Channel channel) {
         channel.attr(HELD).set(Boolean.TRUE);
         apply(channel);
     }
 
-    /** Removes the per-channel hold and reads again unless the global pause applies; call on the event loop. */
+    /**
+     * Removes the per-channel hold and ends the request body, so the channel reads again unless the global pause
+     * applies to all its reads. Call on the event loop, as the last step of an exchange: turning auto-read on
+     * can deliver a message queued in {@code FlowControlHandler} before this method returns.
+     */
     public void release(Channel channel) {
         channel.attr(HELD).set(null);
+        channel.attr(READING_BODY).set(null);
         apply(channel);
     }
 
     public boolean isPaused() {
         return paused;
+    }
+
+    /** True when this gate keeps {@code channel} from reading: a hold, or the global pause within its scope. */
+    public boolean isReadStopped(Channel channel) {
+        return channel.attr(HELD).get() != null || (paused && isInPauseScope(channel));
     }
 
     public long pauseCount() {
@@ -114,8 +152,16 @@ public final class ReadGate {
         }
     }
 
+    /** True when the global pause stops this channel's reads now; a channel never registered counts as TCP. */
+    private static boolean isInPauseScope(Channel channel) {
+        if (channel.attr(SCOPE).get() != PauseScope.REQUEST_BODIES) {
+            return true;
+        }
+        return channel.attr(READING_BODY).get() != null;
+    }
+
     private void apply(Channel channel) {
-        boolean shouldRead = !paused && channel.attr(HELD).get() == null && channel.isActive();
+        boolean shouldRead = channel.isActive() && !isReadStopped(channel);
         if (channel.config().isAutoRead() == shouldRead) {
             return;
         }

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * line was acknowledged or failed. A request that cannot be ingested gets its error response right after the
  * head, and its body is read and dropped without buffering. While a response waits for acks, the channel's reads
  * stay held, so the next request on a keep-alive connection is read only after the response was written.
+ * While the producer buffer is full, the connection still reads and answers request heads; an accepted ingest
+ * head stops its reads until the pause ends, so its body is read only when the producer has room.
  *
  * <p>One instance per channel; every field is owned by the channel's event loop.
  */
@@ -132,7 +134,10 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
     private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
         exchange = new Exchange(request.protocolVersion(), HttpUtil.isKeepAlive(request), System.nanoTime());
         if (request.decoderResult().isFailure()) {
+            // The codec drops every byte after a decoding failure, so no LastHttpContent may follow; close after
+            // the response instead of waiting for the end of a body.
             exchange.keepAlive = false;
+            exchange.bodyEnded = true;
             reject(ctx, HttpResponseStatus.BAD_REQUEST, GatewayMetrics.REASON_BAD_REQUEST,
                     "invalid HTTP request: " + request.decoderResult().cause());
             return;
@@ -149,6 +154,11 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
         }
         SendTally tally = new SendTally(IngestOptions.MAX_LISTED_LINES);
         exchange.startIngest(topic, tally, new LineSplitter(options.maxLineBytes(), ctx.alloc(), this));
+        context.readGate().startBody(ctx.channel());
+        if (log.isDebugEnabled() && context.readGate().isPaused()) {
+            log.debug("HTTP connection {} {}: request to topic {} waits for the producer buffer to drain before"
+                    + " its body is read", ctx.channel().id().asShortText(), ctx.channel().remoteAddress(), topic);
+        }
     }
 
     /** Sends the error response for a request that cannot be ingested and returns true; returns false otherwise. */
@@ -315,7 +325,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
 
     private void closeIfIdle(ChannelHandlerContext ctx) {
         boolean waitingOnGateway = exchange != null && exchange.awaitingResponse();
-        if (waitingOnGateway || context.readGate().isPaused()) {
+        if (waitingOnGateway || context.readGate().isReadStopped(ctx.channel())) {
             return;
         }
         log.debug("Closing HTTP connection {} {}: idle for {} (gateway.idle.timeout)",

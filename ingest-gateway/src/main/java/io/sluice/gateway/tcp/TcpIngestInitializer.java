@@ -4,10 +4,15 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sluice.gateway.IngestContext;
+import io.sluice.gateway.backpressure.ReadGate;
 import io.sluice.gateway.metrics.Transport;
 import java.util.concurrent.TimeUnit;
 
-/** Builds the pipeline of a raw TCP ingest connection; the server enables {@code ALLOW_HALF_CLOSURE} on it. */
+/**
+ * Builds the pipeline of a raw TCP ingest connection; the server enables {@code ALLOW_HALF_CLOSURE} on it. Every
+ * read feeds the producer, so the connection stops reading for the whole of a read pause; it is still accepted
+ * and counted during one.
+ */
 public final class TcpIngestInitializer extends ChannelInitializer<SocketChannel> {
 
     private final IngestContext context;
@@ -20,7 +25,7 @@ public final class TcpIngestInitializer extends ChannelInitializer<SocketChannel
 
     @Override
     protected void initChannel(SocketChannel channel) {
-        if (!context.admit(channel, Transport.TCP)) {
+        if (!context.admit(channel, Transport.TCP, ReadGate.PauseScope.ALL_READS)) {
             channel.close();
             return;
         }

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Timeout;
 class HttpIngestHandlerTest {
 
     private static final long NOW_MS = 1_700_000_000_000L;
+    private static final String NDJSON = "application/x-ndjson";
 
     private final MockProducer<byte[], byte[]> mock =
             new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -142,6 +143,147 @@ class HttpIngestHandlerTest {
         assertThat(wire.isOpen()).isFalse();
         assertThat(mock.history()).hasSize(1);
         wire.finishAndReleaseAll();
+    }
+
+    @Test
+    void headsAnsweredWhilePaused() {
+        EmbeddedChannel wire = wireRegisteredWithGate();
+        try {
+            pause(wire);
+            assertThat(wire.config().isAutoRead()).isTrue();
+
+            assertThat(send(wire, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 404");
+            assertThat(send(wire, head("POST", "/topics/other", "application/x-ndjson", 8) + "{\"n\":1}\n"))
+                    .startsWith("HTTP/1.1 404").contains("is not in gateway.topics");
+            assertThat(send(wire, head("POST", "/topics/events", "text/csv", 4) + "a,b\n"))
+                    .startsWith("HTTP/1.1 415");
+            assertThat(send(wire, head("PUT", "/topics/events", "application/x-ndjson", 0)))
+                    .startsWith("HTTP/1.1 405");
+
+            assertThat(mock.history()).isEmpty();
+            assertThat(wire.config().isAutoRead()).isTrue();
+            assertThat(wire.isOpen()).isTrue();
+            assertThat(gate.pauseCount()).isEqualTo(1);
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void ingestHeadWhilePausedWaitsForResume() {
+        EmbeddedChannel wire = wireRegisteredWithGate();
+        try {
+            pause(wire);
+            String body = "{\"id\":\"a\"}\n{\"id\":\"b\"}\n";
+
+            assertThat(send(wire, head("POST", "/topics/events", NDJSON, body.length()) + body)).isEmpty();
+            assertThat(wire.config().isAutoRead()).isFalse();
+            assertThat(mock.history()).isEmpty();
+
+            resume(wire);
+            assertThat(mock.history()).hasSize(2);
+            assertThat(drainOutbound(wire)).isEmpty();
+
+            // The response waits for acks under a per-channel hold, which a new pause must not lift or double.
+            pause(wire);
+            assertThat(wire.config().isAutoRead()).isFalse();
+            mock.completeNext();
+            mock.completeNext();
+            wire.runPendingTasks();
+
+            assertThat(drainOutbound(wire)).startsWith("HTTP/1.1 200").contains("\r\n\r\n{\"written\":2}");
+            assertThat(wire.config().isAutoRead()).isTrue();
+            assertThat(send(wire, "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 404");
+            assertThat(gate.pauseCount()).isEqualTo(2);
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void bodyInProgressStopsAtPause() {
+        EmbeddedChannel wire = wireRegisteredWithGate();
+        try {
+            String first = "{\"id\":\"a\"}\n";
+            String second = "{\"id\":\"b\"}\n";
+            send(wire, head("POST", "/topics/events", NDJSON, first.length() + second.length()) + first);
+            assertThat(mock.history()).hasSize(1);
+
+            pause(wire);
+            assertThat(wire.config().isAutoRead()).isFalse();
+            send(wire, second);
+            assertThat(mock.history()).hasSize(1);
+
+            resume(wire);
+            assertThat(mock.history()).hasSize(2);
+            mock.completeNext();
+            mock.completeNext();
+            wire.runPendingTasks();
+            assertThat(drainOutbound(wire)).startsWith("HTTP/1.1 200").contains("\r\n\r\n{\"written\":2}");
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void headOverCodecLimitWhilePausedGets400() {
+        EmbeddedChannel wire = wireRegisteredWithGate();
+        try {
+            pause(wire);
+            String request = "POST /topics/events HTTP/1.1\r\nHost: x\r\nX-Pad: " + "p".repeat(20_000)
+                    + "\r\n\r\n";
+
+            assertThat(send(wire, request)).startsWith("HTTP/1.1 400");
+            wire.runPendingTasks();
+            assertThat(wire.isOpen()).isFalse();
+            assertThat(mock.history()).isEmpty();
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    private EmbeddedChannel wireRegisteredWithGate() {
+        EmbeddedChannel wire = new EmbeddedChannel(HttpIngestInitializer.newCodec(), new FlowControlHandler(),
+                new HttpIngestHandler(context));
+        gate.register(wire, ReadGate.PauseScope.REQUEST_BODIES);
+        return wire;
+    }
+
+    private void pause(EmbeddedChannel wire) {
+        gate.pause();
+        wire.runPendingTasks();
+        assertThat(gate.isPaused()).isTrue();
+    }
+
+    private void resume(EmbeddedChannel wire) {
+        gate.resume();
+        wire.runPendingTasks();
+        assertThat(gate.isPaused()).isFalse();
+    }
+
+    private static String head(String method, String path, String contentType, int contentLength) {
+        return method + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + contentType
+                + "\r\nContent-Length: " + contentLength + "\r\n\r\n";
+    }
+
+    /** Writes raw request bytes, runs the event loop and returns every response byte written since. */
+    private static String send(EmbeddedChannel wire, String bytes) {
+        wire.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.UTF_8));
+        wire.runPendingTasks();
+        return drainOutbound(wire);
+    }
+
+    private static String drainOutbound(EmbeddedChannel wire) {
+        StringBuilder output = new StringBuilder();
+        ByteBuf buffer;
+        while ((buffer = wire.readOutbound()) != null) {
+            try {
+                output.append(buffer.toString(StandardCharsets.UTF_8));
+            } finally {
+                buffer.release();
+            }
+        }
+        return output.toString();
     }
 
     private static HttpRequest post() {
