@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * pause while the producer buffer is full, and a per-channel hold while an HTTP request waits for its acks.
  * The global pause stops only reads that feed the producer, as set by the channel's {@link PauseScope}: every
  * read of a raw TCP channel, but on an HTTP channel only the body of an accepted ingest request. An HTTP channel
- * between requests keeps reading while paused, so it parses request heads and answers those that need no
- * producer at once. A channel reads only when no reason applies.
+ * between requests keeps reading while paused, so it parses request heads and responds at once to requests
+ * that need no producer. A channel reads only when no reason applies.
  *
  * <p>Thread ownership: {@link #pause()} and {@link #resume()} may run on any thread (an event loop or the
  * producer retry thread). The per-channel attributes are written only on the channel's event loop; pause() also
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReadGate {
 
-    /** Which reads of a channel the global pause stops. */
+    /** Scope of the global pause on one channel: the reads it stops. */
     public enum PauseScope {
         /** Every read feeds the producer, as on a raw TCP connection. */
         ALL_READS,
@@ -55,7 +55,7 @@ public final class ReadGate {
     /**
      * Adds an ingest channel; call on its event loop before the first read. A channel with {@link
      * PauseScope#ALL_READS} accepted while paused starts paused; one with {@link PauseScope#REQUEST_BODIES} starts
-     * reading, so its first request head is read and answered even during a pause.
+     * reading, so its first request head is read and gets its response even during a pause.
      */
     public void register(Channel channel, PauseScope scope) {
         channel.attr(SCOPE).set(scope);
@@ -152,7 +152,7 @@ public final class ReadGate {
         }
     }
 
-    /** True when the global pause stops this channel's reads now; a channel never registered counts as TCP. */
+    /** True when the global pause stops this channel's reads now; a channel without a scope counts as ALL_READS. */
     private static boolean isInPauseScope(Channel channel) {
         if (channel.attr(SCOPE).get() != PauseScope.REQUEST_BODIES) {
             return true;

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * line was acknowledged or failed. A request that cannot be ingested gets its error response right after the
  * head, and its body is read and dropped without buffering. While a response waits for acks, the channel's reads
  * stay held, so the next request on a keep-alive connection is read only after the response was written.
- * While the producer buffer is full, the connection still reads and answers request heads; an accepted ingest
- * head stops its reads until the pause ends, so its body is read only when the producer has room.
+ * While the producer buffer is full, the connection still reads request heads and responds to those that need no
+ * producer. An accepted ingest head stops its reads until the pause ends, so its body is read only when the
+ * producer has room.
  *
  * <p>One instance per channel; every field is owned by the channel's event loop.
  */
@@ -134,8 +135,8 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
     private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
         exchange = new Exchange(request.protocolVersion(), HttpUtil.isKeepAlive(request), System.nanoTime());
         if (request.decoderResult().isFailure()) {
-            // The codec drops every byte after a decoding failure, so no LastHttpContent may follow; close after
-            // the response instead of waiting for the end of a body.
+            // The codec drops every byte after a decoding failure, so no LastHttpContent may follow. The exchange
+            // therefore counts the body as ended, and the connection closes once the response is written.
             exchange.keepAlive = false;
             exchange.bodyEnded = true;
             reject(ctx, HttpResponseStatus.BAD_REQUEST, GatewayMetrics.REASON_BAD_REQUEST,

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the pipeline of a raw TCP ingest connection; the server enables {@code ALLOW_HALF_CLOSURE} on it. Every
- * read feeds the producer, so the connection stops reading for the whole of a read pause; it is still accepted
- * and counted during one.
+ * read feeds the producer, so the connection reads nothing while reads are paused. It is still accepted and
+ * counted during a pause.
  */
 public final class TcpIngestInitializer extends ChannelInitializer<SocketChannel> {
 

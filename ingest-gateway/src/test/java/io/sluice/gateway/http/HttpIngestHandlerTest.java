@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.gateway.IngestContext;
 import io.sluice.gateway.LineIngester;
@@ -239,6 +240,29 @@ class HttpIngestHandlerTest {
             assertThat(mock.history()).isEmpty();
         } finally {
             wire.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void idleCloseWhilePausedSparesWaitingBody() {
+        EmbeddedChannel between = wireRegisteredWithGate();
+        EmbeddedChannel waiting = wireRegisteredWithGate();
+        try {
+            pause(between);
+            waiting.runPendingTasks();
+            String body = "{\"id\":\"a\"}\n";
+            send(waiting, head("POST", "/topics/events", NDJSON, body.length()) + body);
+
+            between.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+            waiting.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+            between.runPendingTasks();
+            waiting.runPendingTasks();
+
+            assertThat(between.isOpen()).as("connection idle between requests").isFalse();
+            assertThat(waiting.isOpen()).as("connection whose body waits for the pause to end").isTrue();
+        } finally {
+            between.finishAndReleaseAll();
+            waiting.finishAndReleaseAll();
         }
     }
 
