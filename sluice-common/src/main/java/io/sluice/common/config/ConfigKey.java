@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +31,8 @@ public final class ConfigKey<T> {
     /** Environment variables that configure Sluice start with this prefix. */
     public static final String ENV_PREFIX = "SLUICE_";
 
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?\\d+");
+
     private final String name;
     private final String typeName;
     private final Function<String, T> parser;
@@ -40,7 +43,8 @@ public final class ConfigKey<T> {
     private final boolean secret;
     private final boolean optional;
 
-    private record Rule<T>(Predicate<? super T> test, String description) {
+    /** A validation rule; {@code bounds} is set for range rules, such as "between 0 and 65535". */
+    private record Rule<T>(Predicate<? super T> test, String description, String bounds) {
     }
 
     private ConfigKey(String name, String typeName, Function<String, T> parser, Function<T, String> formatter,
@@ -115,8 +119,12 @@ public final class ConfigKey<T> {
     public ConfigKey<T> validate(Predicate<? super T> test, String rule) {
         Objects.requireNonNull(test, "test");
         Objects.requireNonNull(rule, "rule");
+        return withRule(new Rule<>(test, rule, null));
+    }
+
+    private ConfigKey<T> withRule(Rule<T> rule) {
         List<Rule<T>> more = new ArrayList<>(rules);
-        more.add(new Rule<>(test, rule));
+        more.add(rule);
         return new ConfigKey<>(name, typeName, parser, formatter, defaultValue, doc, more, secret, optional);
     }
 
@@ -128,15 +136,16 @@ public final class ConfigKey<T> {
         if (low.compareTo(max) > 0) {
             throw new IllegalArgumentException(name + ": range min " + min + " is above max " + max);
         }
-        return validate(v -> low.compareTo(v) <= 0 && high.compareTo(v) >= 0,
-                "must be between " + formatter.apply(min) + " and " + formatter.apply(max));
+        String bounds = "between " + formatter.apply(min) + " and " + formatter.apply(max);
+        return withRule(new Rule<>(v -> low.compareTo(v) <= 0 && high.compareTo(v) >= 0, "must be " + bounds, bounds));
     }
 
     /** Returns a copy of this key that requires {@code value >= min}. */
     @SuppressWarnings("unchecked")
     public ConfigKey<T> atLeast(T min) {
         Comparable<T> low = (Comparable<T>) Objects.requireNonNull(min, "min");
-        return validate(v -> low.compareTo(v) <= 0, "must be at least " + formatter.apply(min));
+        String bounds = "of at least " + formatter.apply(min);
+        return withRule(new Rule<>(v -> low.compareTo(v) <= 0, "must be at least " + formatter.apply(min), bounds));
     }
 
     /** Returns a copy of this key whose value is masked as {@code ******} in descriptions and errors. */
@@ -185,9 +194,28 @@ public final class ConfigKey<T> {
         return envVarFor(name);
     }
 
-    /** Parses a raw text value, throwing {@link IllegalArgumentException} with a "must be ..." message if invalid. */
+    /**
+     * Parses a raw text value, throwing {@link IllegalArgumentException} with a "must be ..." message if invalid.
+     * For an integer key with a range the message states the range, such as "must be an integer between 0 and 65535".
+     */
     public T parse(String raw) {
-        return parser.apply(raw);
+        try {
+            return parser.apply(raw);
+        } catch (IllegalArgumentException e) {
+            String bounds = integerBounds();
+            if (bounds == null) {
+                throw e;
+            }
+            throw new IllegalArgumentException("must be an integer " + bounds, e);
+        }
+    }
+
+    /** Returns the bounds of the first range rule of an int or long key, or {@code null}. */
+    private String integerBounds() {
+        if (!typeName.equals("int") && !typeName.equals("long")) {
+            return null;
+        }
+        return rules.stream().map(Rule::bounds).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /** Formats a value so that {@link #parse} reads it back. */
@@ -224,21 +252,26 @@ public final class ConfigKey<T> {
     }
 
     private static int parseInt(String text) {
+        String value = text.trim();
         try {
-            return Integer.parseInt(text.trim());
+            return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("must be an integer between " + Integer.MIN_VALUE + " and "
-                    + Integer.MAX_VALUE, e);
+            throw new IllegalArgumentException(notAnInteger(value, Integer.MIN_VALUE, Integer.MAX_VALUE), e);
         }
     }
 
     private static long parseLong(String text) {
+        String value = text.trim();
         try {
-            return Long.parseLong(text.trim());
+            return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("must be an integer between " + Long.MIN_VALUE + " and "
-                    + Long.MAX_VALUE, e);
+            throw new IllegalArgumentException(notAnInteger(value, Long.MIN_VALUE, Long.MAX_VALUE), e);
         }
+    }
+
+    /** States the type's range only for a whole number that overflows it; other text gets "must be an integer". */
+    private static String notAnInteger(String value, long min, long max) {
+        return WHOLE_NUMBER.matcher(value).matches() ? "must be between " + min + " and " + max : "must be an integer";
     }
 
     private static boolean parseBoolean(String text) {

@@ -128,6 +128,46 @@ public final class Settings {
         return out;
     }
 
+    /**
+     * Returns the config map of the Kafka client that keys under {@code prefix} configure: {@code defaults}, then
+     * {@link #passThrough(String)}, then {@code forced}, checked with the client's own parser. Call it before the
+     * client is built, so that a bad value stops the service before any connection is attempted.
+     *
+     * @param prefix   {@link ConfigDef#KAFKA_PRODUCER_PREFIX}, {@link ConfigDef#KAFKA_CONSUMER_PREFIX} or
+     *                 {@link ConfigDef#KAFKA_ADMIN_PREFIX}
+     * @param defaults values the service uses unless a setting overrides them
+     * @param forced   values the service always uses, replacing any setting of the same name
+     * @throws ConfigException naming each rejected value with its key and source, or Kafka's message about a
+     *                         rejected combination and the settings it names
+     */
+    public Map<String, Object> kafkaClientConfig(String prefix, Map<String, ?> defaults, Map<String, ?> forced) {
+        Map<String, Object> config = new LinkedHashMap<>(defaults);
+        config.putAll(passThrough(prefix));
+        config.putAll(forced);
+        validateKafkaClientConfig(prefix, config);
+        return config;
+    }
+
+    /**
+     * Checks a Kafka client config map that a service built from {@link #passThrough(String)} with the client's own
+     * parser, as {@link #kafkaClientConfig} does. A value that came from a setting is reported with its key and
+     * source; any other value is reported as set by the service. Missing serializers and deserializers are assumed
+     * to be byte-array ones, so a service that passes instances to the client constructor can leave them out.
+     *
+     * @throws ConfigException when the client rejects a value or the combination of values
+     * @throws IllegalArgumentException when {@code prefix} is not one of the three Kafka client prefixes
+     */
+    public void validateKafkaClientConfig(String prefix, Map<String, ?> clientConfig) {
+        KafkaClientType client = KafkaClientType.forPrefix(prefix);
+        if (client == null) {
+            throw new IllegalArgumentException("prefix '" + prefix + "' configures no Kafka client: use "
+                    + ConfigDef.KAFKA_PRODUCER_PREFIX + ", " + ConfigDef.KAFKA_CONSUMER_PREFIX + " or "
+                    + ConfigDef.KAFKA_ADMIN_PREFIX);
+        }
+        KafkaPassThrough.checkClientConfig(client, clientConfig,
+                (name, secret) -> describeClientSetting(prefix, name, clientConfig.get(name), secret));
+    }
+
     /** Describes every effective value with its source, one per line, secrets masked as {@value #MASK}. */
     public String describe() {
         StringBuilder out = new StringBuilder();
@@ -166,6 +206,39 @@ public final class Settings {
             return "(not set)";
         }
         return key.isSecret() ? MASK : key.format(value);
+    }
+
+    /**
+     * Describes one value of a client config map: as {@code key=value from source} when the effective setting that
+     * {@link #passThrough(String)} maps to this name has this value, else as a value the service set itself.
+     */
+    private String describeClientSetting(String prefix, String name, Object value, boolean secret) {
+        String text = String.valueOf(value).trim();
+        String displayed = secret ? MASK : text;
+        String key = settingKeyFor(prefix, name);
+        String configured = key == null ? null : settingText(key);
+        if (text.equals(configured)) {
+            return key + "=" + displayed + " from " + sources.get(key);
+        }
+        return name + "=" + displayed + " (set by the service, not by a config key)";
+    }
+
+    /** Returns the key whose value {@link #passThrough(String)} puts under {@code name}, or {@code null}. */
+    private String settingKeyFor(String prefix, String name) {
+        if (passThroughValues.containsKey(prefix + name)) {
+            return prefix + name;
+        }
+        if (passThroughValues.containsKey(ConfigDef.KAFKA_COMMON_PREFIX + name)) {
+            return ConfigDef.KAFKA_COMMON_PREFIX + name;
+        }
+        if (name.equals("bootstrap.servers") && bootstrapServers() != null) {
+            return ConfigDef.KAFKA_BOOTSTRAP_SERVERS;
+        }
+        return null;
+    }
+
+    private String settingText(String key) {
+        return key.equals(ConfigDef.KAFKA_BOOTSTRAP_SERVERS) ? bootstrapServers() : passThroughValues.get(key);
     }
 
     private String bootstrapServers() {

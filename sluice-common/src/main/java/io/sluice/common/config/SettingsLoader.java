@@ -82,6 +82,7 @@ final class SettingsLoader {
         Map<String, String> passThrough = new TreeMap<>();
         raw.forEach((name, value) -> {
             if (def.key(name) == null) {
+                checkPassThrough(name, value);
                 passThrough.put(name, value.text().trim());
                 sources.put(name, value.source());
             }
@@ -156,6 +157,17 @@ final class SettingsLoader {
         String broken = key.firstBrokenRule(parsed);
         if (broken != null) {
             problems.add(describe(key, text, source) + ": " + broken);
+        }
+    }
+
+    /** Checks a pass-through key's name, then its value, against the Kafka client it configures. */
+    private void checkPassThrough(String name, RawValue value) {
+        String problem = KafkaPassThrough.checkName(name, value.source(), def.passThroughPrefixes());
+        if (problem == null) {
+            problem = KafkaPassThrough.checkValue(name, value.text(), value.source());
+        }
+        if (problem != null) {
+            problems.add(problem);
         }
     }
 

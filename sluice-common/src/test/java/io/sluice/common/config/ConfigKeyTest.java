@@ -122,4 +122,31 @@ class ConfigKeyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("gateway.http_port");
     }
+
+    @ParameterizedTest
+    @CsvSource({"abc", "1.5", "''", "12ab"})
+    void integerWithoutRangeRejectsText(String text) {
+        ConfigKey<Integer> count = ConfigKey.integer("a.count", 1, "doc");
+        ConfigKey<Long> total = ConfigKey.longKey("a.total", 1L, "doc");
+        assertThatThrownBy(() -> count.parse(text)).hasMessage("must be an integer");
+        assertThatThrownBy(() -> total.parse(text)).hasMessage("must be an integer");
+    }
+
+    @Test
+    void integerOverflowStatesTypeRange() {
+        ConfigKey<Integer> count = ConfigKey.integer("a.count", 1, "doc");
+        assertThatThrownBy(() -> count.parse("99999999999"))
+                .hasMessage("must be between -2147483648 and 2147483647");
+    }
+
+    @Test
+    void integerWithRangeStatesRange() {
+        ConfigKey<Integer> port = ConfigKey.integer("a.port", 8080, "doc").range(0, 65535);
+        ConfigKey<Long> rows = ConfigKey.longKey("a.rows", 1L, "doc").atLeast(1L);
+        assertThatThrownBy(() -> port.parse("abc")).hasMessage("must be an integer between 0 and 65535");
+        assertThatThrownBy(() -> port.parse("99999999999")).hasMessage("must be an integer between 0 and 65535");
+        assertThatThrownBy(() -> rows.parse("many")).hasMessage("must be an integer of at least 1");
+        assertThat(port.firstBrokenRule(70000)).isEqualTo("must be between 0 and 65535");
+        assertThat(rows.firstBrokenRule(0L)).isEqualTo("must be at least 1");
+    }
 }
