@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.common.admin.AdminServer;
 import io.sluice.common.config.Settings;
 import io.sluice.common.metrics.MetricsRegistries;
+import io.sluice.common.config.ConfigException;
+import io.sluice.writer.config.ExactlyOnceSettings;
 import io.sluice.writer.config.WriterOptions;
 import io.sluice.writer.jdbc.BatchWriter;
 import io.sluice.writer.jdbc.OffsetStore;
@@ -15,8 +17,10 @@ import io.sluice.writer.jdbc.SchemaManager;
 import io.sluice.writer.jdbc.WriterThread;
 import io.sluice.writer.jdbc.WriterThreads;
 import io.sluice.writer.kafka.PollLoop;
+import io.sluice.writer.kafka.TopicCheck;
 import io.sluice.writer.metrics.WriterMetrics;
 import io.sluice.writer.queue.BatchQueue;
+import io.sluice.writer.queue.WaterMarks;
 import io.sluice.writer.rate.TokenBucket;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,8 +29,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -42,6 +47,9 @@ public final class DbWriter implements AutoCloseable {
     private static final String APPLICATION = "db-writer";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_MARGIN = Duration.ofSeconds(15);
+    private static final Duration LAG_READ_MARGIN = Duration.ofSeconds(1);
+    /** The consumer's default session.timeout.ms in Kafka 4.4, which the client exposes as no constant. */
+    private static final long KAFKA_DEFAULT_SESSION_TIMEOUT_MS = 45_000;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final WriterOptions options;
@@ -52,6 +60,7 @@ public final class DbWriter implements AutoCloseable {
     private final PollLoop pollLoop;
     private final AdminServer admin;
     private final Thread pollThread;
+    private final BatchQueue queue;
     private boolean closed;
 
     private DbWriter(WriterOptions options, PrometheusMeterRegistry registry, WriterMetrics metrics,
@@ -63,6 +72,7 @@ public final class DbWriter implements AutoCloseable {
         this.consumerMetrics = components.consumerMetrics;
         this.pollLoop = components.pollLoop;
         this.pollThread = components.pollThread;
+        this.queue = components.queue;
         this.admin = startAdmin(options, registry);
     }
 
@@ -78,7 +88,8 @@ public final class DbWriter implements AutoCloseable {
     }
 
     /** The parts built after the pool, kept together so a failed start can close them. */
-    private record Components(KafkaClientMetrics consumerMetrics, PollLoop pollLoop, Thread pollThread) {
+    private record Components(KafkaClientMetrics consumerMetrics, PollLoop pollLoop, Thread pollThread,
+            BatchQueue queue) {
     }
 
     /**
@@ -86,11 +97,13 @@ public final class DbWriter implements AutoCloseable {
      * is polling.
      *
      * @throws io.sluice.common.config.ConfigException when settings conflict
-     * @throws IllegalStateException when PostgreSQL is unreachable or the consumer cannot start
+     * @throws IllegalStateException when a topic of writer.topics does not exist, or PostgreSQL is unreachable, or
+     *     the consumer cannot start
      */
     public static DbWriter start(Settings settings) {
         WriterOptions options = WriterOptions.from(settings);
         LOG.info("Starting db-writer: {}", options);
+        requireTopics(options);
         PrometheusMeterRegistry registry = MetricsRegistries.create(APPLICATION);
         WriterMetrics metrics = new WriterMetrics(registry);
         HikariDataSource dataSource = null;
@@ -111,6 +124,20 @@ public final class DbWriter implements AutoCloseable {
         }
     }
 
+    private static void requireTopics(WriterOptions options) {
+        Map<String, Object> adminConfig = new HashMap<>();
+        consumerConfig(options).forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                adminConfig.put(key, value);
+            }
+        });
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "sluice-db-writer-topic-check");
+        try (Admin kafkaAdmin = Admin.create(adminConfig)) {
+            new TopicCheck(kafkaAdmin, System::nanoTime).requireTopics(options.topics(), options.topicsReadyTimeout(),
+                    options.groupId());
+        }
+    }
+
     private static HikariDataSource createPool(WriterOptions options, PrometheusMeterRegistry registry) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("sluice-db-writer-" + INSTANCES.incrementAndGet());
@@ -126,7 +153,7 @@ public final class DbWriter implements AutoCloseable {
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Cannot connect to PostgreSQL at " + options.jdbcUrl() + " as user "
+            throw new IllegalStateException("Cannot connect to PostgreSQL at " + options.maskedJdbcUrl() + " as user "
                     + options.jdbcUser() + ": " + e.getMessage() + "; check writer.jdbc.url, writer.jdbc.user and "
                     + "writer.jdbc.password", e);
         }
@@ -145,20 +172,52 @@ public final class DbWriter implements AutoCloseable {
             WriterMetrics metrics, HikariDataSource dataSource) {
         Clock clock = Clock.systemUTC();
         BatchQueue queue = new BatchQueue(options.threads(), System::nanoTime);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(options),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> consumerConfig = consumerConfig(options);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
-        PollLoop pollLoop = new PollLoop(new PollLoop.Settings(options.groupId(), options.topics(),
-                options.waterMarks(), options.shutdownTimeout()), consumer, queue,
+        PollLoop pollLoop = new PollLoop(pollSettings(options, consumerConfig), consumer, queue,
                 new OffsetStore(dataSource, options.tables()), metrics, clock, System::nanoTime);
         WriterThreads writers = startWriters(options, metrics, dataSource, queue, pollLoop, clock);
         pollLoop.writers(writers);
-        metrics.registerStateGauges(queue::depthRecords, options.waterMarks().capacityRecords(),
-                () -> pollLoop.isPaused() ? 1 : 0, pollLoop::assignedPartitions);
+        WaterMarks marks = options.waterMarks();
+        metrics.registerQueueGauges(queue::depthRecords, marks.capacityRecords(), queue::depthBytes,
+                marks.capacityBytes());
+        metrics.registerPartitionGauges(() -> pollLoop.isPaused() ? 1 : 0, pollLoop::assignedPartitions);
         Thread pollThread = new Thread(pollLoop, "sluice-writer-poll");
         pollThread.start();
-        return new Components(consumerMetrics, pollLoop, pollThread);
+        return new Components(consumerMetrics, pollLoop, pollThread, queue);
+    }
+
+    /**
+     * Builds the poll loop's settings. A log end offset lookup on the poll thread waits behind the long-poll fetch
+     * that the broker delays for up to {@code fetch.max.wait.ms} on the same connection, because a broker processes
+     * the requests of one connection in order. Against the embedded 4.4.0 broker on a 2-core machine, with the
+     * default of 500 ms and the poll loop's 100 ms polls, each of 39 lookups on an idle topic took 403 to 537 ms, and
+     * 12 ms at the median with 50 ms. So the lookup timeout is that wait plus a margin.
+     */
+    private static PollLoop.Settings pollSettings(WriterOptions options, Map<String, Object> consumerConfig) {
+        long fetchMaxWaitMs = longSetting(consumerConfig, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                ConsumerConfig.DEFAULT_FETCH_MAX_WAIT_MS);
+        long sessionTimeoutMs = longSetting(consumerConfig, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                KAFKA_DEFAULT_SESSION_TIMEOUT_MS);
+        return new PollLoop.Settings(options.groupId(), options.topics(), options.waterMarks(),
+                options.shutdownTimeout(), Duration.ofMillis(fetchMaxWaitMs).plus(LAG_READ_MARGIN),
+                Duration.ofMillis(sessionTimeoutMs));
+    }
+
+    private static long longSetting(Map<String, Object> config, String key, long defaultValue) {
+        Object value = config.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("kafka.consumer." + key + "=" + value + " is not a number of milliseconds: "
+                    + "set it to an integer such as " + defaultValue);
+        }
     }
 
     private static WriterThreads startWriters(WriterOptions options, WriterMetrics metrics,
@@ -179,13 +238,25 @@ public final class DbWriter implements AutoCloseable {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-db-writer-" + INSTANCES.get());
+        int fetchMaxBytes = fetchMaxBytes(options.waterMarks().capacityBytes());
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetchMaxBytes);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                Math.min(ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES, fetchMaxBytes));
         config.putAll(options.consumerConfig());
-        // The exactly-once protocol depends on these, so pass-through settings cannot change them.
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // WriterOptions has rejected pass-through values that differ from these.
+        config.putAll(ExactlyOnceSettings.forced(options.groupId()));
         return config;
+    }
+
+    /**
+     * Returns the default {@code fetch.max.bytes}: an eighth of the queue's byte capacity, at most Kafka's default.
+     * The poll loop pauses at the high water mark, and one poll adds about what one fetch response brought, so with
+     * the default high water mark of 0.8 the queue stays below 0.8 + 1/8 of its byte capacity. NOTE: a fetch returns
+     * a record batch larger than the limit whole, the limit counts compressed bytes, and a consumer buffers one
+     * response per broker, so large batches, compression and many brokers can each push a poll past this bound.
+     */
+    static int fetchMaxBytes(long queueCapacityBytes) {
+        return (int) Math.min(ConsumerConfig.DEFAULT_FETCH_MAX_BYTES, queueCapacityBytes / 8);
     }
 
     private void awaitPolling() {
@@ -232,6 +303,11 @@ public final class DbWriter implements AutoCloseable {
     /** Returns whether the partitions are paused because the batch queue reached its high water mark. */
     public boolean isPaused() {
         return pollLoop.isPaused();
+    }
+
+    /** Returns the highest byte depth of the batch queue since start, for tests of the byte bound. */
+    long peakQueueBytes() {
+        return queue.peakDepthBytes();
     }
 
     /** Returns whether the poll thread still runs; false after {@link #close} or after a fatal consumer error. */

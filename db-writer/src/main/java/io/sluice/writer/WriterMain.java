@@ -40,7 +40,7 @@ public final class WriterMain implements Callable<Integer> {
             LOG.error("Invalid configuration: {}", e.getMessage());
             return EXIT_CONFIG_ERROR;
         }
-        LOG.info("Effective settings:\n{}", settings.describe());
+        LOG.info("Effective settings:\n{}", WriterConfig.describe(settings));
         DbWriter writer;
         try {
             writer = DbWriter.start(settings);

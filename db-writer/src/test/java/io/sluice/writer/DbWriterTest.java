@@ -1,6 +1,7 @@
 package io.sluice.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,7 +84,9 @@ class DbWriterTest {
             assertThat(metrics).contains("sluice_writer_lag_records{", "sluice_writer_lag_seconds{",
                     "sluice_writer_e2e_latency_seconds_bucket{", "sluice_writer_write_seconds_count",
                     "sluice_writer_batch_rows_count", "sluice_writer_queue_depth_records",
-                    "sluice_writer_queue_capacity_records", "sluice_writer_partition_pauses_total",
+                    "sluice_writer_queue_capacity_records", "sluice_writer_queue_depth_bytes{",
+                    "sluice_writer_queue_capacity_bytes{application=\"db-writer\"} 6.7108864E7",
+                    "sluice_writer_partition_pauses_total",
                     "sluice_writer_partition_paused_seconds_total", "sluice_writer_partitions_paused",
                     "sluice_writer_partitions_assigned{application=\"db-writer\"} 2.0",
                     "sluice_writer_stale_batches_total", "hikaricp_connections", "kafka_consumer_");
@@ -161,6 +165,49 @@ class DbWriterTest {
     }
 
     @Test
+    void largeRecordsPauseAtByteCapacity() throws Exception {
+        Scope scope = stack.newScope("large_records", 2);
+        int count = 80;
+        stack.produceValues(scope.topic(), 2, largeValues(count, 200_000));
+        long capacityBytes = 4L << 20;
+        Map<String, String> overrides = Map.of(
+                WriterConfig.QUEUE_CAPACITY_BYTES.name(), Long.toString(capacityBytes),
+                WriterConfig.BATCH_MAX_ROWS.name(), "10",
+                WriterConfig.MAX_ROWS_PER_SECOND.name(), "40");
+
+        try (DbWriter writer = DbWriter.start(stack.settings(scope, overrides))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> writer.rowsWritten() >= count);
+            Thread.sleep(500);
+
+            long onePollBytes = DbWriter.fetchMaxBytes(capacityBytes);
+            assertThat(writer.peakQueueBytes()).isLessThanOrEqualTo(capacityBytes + onePollBytes);
+            assertThat(writer.peakQueueBytes()).isGreaterThanOrEqualTo((long) (capacityBytes * 0.8));
+            assertThat(writer.registry().find(WriterMetrics.PARTITION_PAUSES).counter().count()).isPositive();
+            assertThat(writer.registry().find(WriterMetrics.QUEUE_CAPACITY_BYTES).gauge().value())
+                    .isEqualTo(capacityBytes);
+            assertThat(rowCount(scope)).isEqualTo(count);
+            assertThat(stack.queryLong("SELECT count(DISTINCT (kafka_partition, kafka_offset)) FROM \""
+                    + scope.events() + "\"")).isEqualTo(count);
+            assertThat(stack.storedOffsets(scope)).isEqualTo(stack.endOffsets(scope.topic(), 2));
+            assertThat(writer.rowsWritten()).isEqualTo(count);
+        }
+    }
+
+    @Test
+    void missingTopicFailsStart() {
+        String missing = "missing_" + UUID.randomUUID().toString().substring(0, 8);
+        Scope scope = new Scope(missing, "g_" + missing, "ev_" + missing, "off_" + missing, "dl_" + missing);
+        Map<String, String> overrides = Map.of(WriterConfig.TOPICS_READY_TIMEOUT.name(), "2s");
+
+        assertThatThrownBy(() -> DbWriter.start(stack.settings(scope, overrides)).close())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("[" + missing + "]")
+                .hasMessageContaining("do not exist")
+                .hasMessageContaining("create them")
+                .hasMessageContaining("fix writer.topics");
+    }
+
+    @Test
     void replacementAfterCloseContinuesWithoutGap() throws Exception {
         Scope scope = stack.newScope("replace", 3);
         stack.produce(scope.topic(), 3, 0, 20_000);
@@ -229,6 +276,16 @@ class DbWriterTest {
             assertNoDuplicateNoGap(scope, 20_000);
             assertThat(retries(writer)).isPositive();
         }
+    }
+
+    /** Returns JSON objects of about {@code sizeBytes} bytes each. */
+    private static List<byte[]> largeValues(int count, int sizeBytes) {
+        String filler = "x".repeat(sizeBytes);
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            values.add(("{\"id\":" + i + ",\"filler\":\"" + filler + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        return values;
     }
 
     private static DbWriter startAfterPartialWrite(DbWriter first, Scope scope, long rows,

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.common.config.Settings;
 import io.sluice.writer.WriterTestStack.Scope;
+import io.sluice.writer.config.WriterConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,9 @@ class WriterMainTest {
     void sigtermDrainsAndLeavesGroup(@TempDir Path dir) throws Exception {
         Scope scope = stack.newScope("main", 2);
         stack.produce(scope.topic(), 2, 0, 2_000);
-        Path config = writeConfig(dir, stack.settings(scope, Map.of()));
+        // The password also in the URL must not appear in the logged settings and options.
+        String urlWithPassword = stack.postgres.jdbcUrl() + "&password=" + stack.postgres.password();
+        Path config = writeConfig(dir, stack.settings(scope, Map.of(WriterConfig.JDBC_URL.name(), urlWithPassword)));
         Path log = dir.resolve("writer.log");
 
         Process process = new ProcessBuilder(javaCommand(config)).redirectErrorStream(true)
@@ -58,6 +61,9 @@ class WriterMainTest {
         assertThat(output).contains("consumer closed and left the group");
         assertThat(output).contains("stopped after writing 2000 rows");
         assertThat(output).doesNotContain("fatal error");
+        assertThat(output).doesNotContain("password=" + stack.postgres.password());
+        assertThat(output).contains("writer.jdbc.url=" + stack.postgres.jdbcUrl() + "&password=******");
+        assertThat(output).contains("jdbcUrl=" + stack.postgres.jdbcUrl() + "&password=******");
         assertThat(rows(scope)).isEqualTo(2_000);
     }
 

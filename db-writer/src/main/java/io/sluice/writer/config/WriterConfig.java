@@ -2,7 +2,10 @@ package io.sluice.writer.config;
 
 import io.sluice.common.config.ConfigDef;
 import io.sluice.common.config.ConfigKey;
+import io.sluice.common.config.Settings;
+import io.sluice.writer.jdbc.JdbcUrls;
 import io.sluice.writer.jdbc.TableName;
+import io.sluice.writer.queue.WriterRecord;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,6 +18,9 @@ public final class WriterConfig {
             "TCP port of /metrics, /healthz and /readyz; 0 picks a free port").range(0, 65535);
     public static final ConfigKey<List<String>> TOPICS = ConfigKey.list("writer.topics", List.of("events"),
             "Kafka topics to consume").validate(list -> !list.isEmpty(), "must name at least one topic");
+    public static final ConfigKey<Duration> TOPICS_READY_TIMEOUT = ConfigKey.duration("writer.topics.ready.timeout",
+            Duration.ofMinutes(1), "Maximum wait at start for every topic in writer.topics to exist in Kafka")
+            .range(Duration.ofSeconds(1), Duration.ofHours(1));
     public static final ConfigKey<String> GROUP_ID = ConfigKey.string("writer.group.id", "sluice-db-writer",
             "Kafka consumer group shared by all writers").validate(id -> !id.isBlank(), "must not be blank");
     public static final ConfigKey<Integer> THREADS = ConfigKey.integer("writer.threads", 2,
@@ -28,11 +34,16 @@ public final class WriterConfig {
     public static final ConfigKey<Integer> QUEUE_CAPACITY = ConfigKey.integer("writer.queue.capacity", 20_000,
             "Batch queue capacity in records; a soft cap that one poll (max.poll.records) may exceed")
             .range(1, 10_000_000);
+    public static final ConfigKey<Long> QUEUE_CAPACITY_BYTES = ConfigKey.bytes("writer.queue.capacity.bytes",
+            64L << 20, "Batch queue capacity in bytes of record keys and values plus " + WriterRecord.OVERHEAD_BYTES
+                    + " bytes per record; a soft cap that one poll (fetch.max.bytes) may exceed")
+            .range(1L << 20, 1L << 40);
     public static final ConfigKey<String> QUEUE_HIGH_WATER_MARK = fraction("writer.queue.high.water.mark", "0.8",
-            "Fraction of the queue capacity at which all partitions are paused")
+            "Fraction of the queue capacities in records and in bytes; reaching either pauses all partitions")
             .validate(value -> isFraction(value) && fractionOf(value) > 0, "must be greater than 0");
     public static final ConfigKey<String> QUEUE_LOW_WATER_MARK = fraction("writer.queue.low.water.mark", "0.5",
-            "Fraction of the queue capacity at which paused partitions resume, below the high water mark");
+            "Fraction of the queue capacities, below the high water mark; paused partitions resume once both the "
+                    + "records and the bytes are at or below it");
     public static final ConfigKey<Long> MAX_ROWS_PER_SECOND = ConfigKey.longKey("writer.max.rows.per.second", 0L,
             "Throttle for demos and tests: rows written per second across all threads; 0 means unlimited")
             .atLeast(0L);
@@ -64,13 +75,30 @@ public final class WriterConfig {
     public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string(ConfigDef.KAFKA_BOOTSTRAP_SERVERS,
             "localhost:9092", "Kafka bootstrap servers, host:port[,host:port...]");
 
-    public static final ConfigDef DEFINITION = ConfigDef.of(BIND_HOST, ADMIN_PORT, TOPICS, GROUP_ID, THREADS,
-            BATCH_MAX_ROWS, BATCH_LINGER, QUEUE_CAPACITY, QUEUE_HIGH_WATER_MARK, QUEUE_LOW_WATER_MARK,
-            MAX_ROWS_PER_SECOND, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE, TABLE_EVENTS, TABLE_OFFSETS,
-            TABLE_DEAD_LETTERS, RETRY_BACKOFF_INITIAL, RETRY_BACKOFF_MAX, SHUTDOWN_TIMEOUT, BOOTSTRAP_SERVERS)
+    public static final ConfigDef DEFINITION = ConfigDef.of(BIND_HOST, ADMIN_PORT, TOPICS, TOPICS_READY_TIMEOUT,
+            GROUP_ID, THREADS, BATCH_MAX_ROWS, BATCH_LINGER, QUEUE_CAPACITY, QUEUE_CAPACITY_BYTES,
+            QUEUE_HIGH_WATER_MARK, QUEUE_LOW_WATER_MARK, MAX_ROWS_PER_SECOND, JDBC_URL, JDBC_USER, JDBC_PASSWORD,
+            JDBC_POOL_SIZE, TABLE_EVENTS, TABLE_OFFSETS, TABLE_DEAD_LETTERS, RETRY_BACKOFF_INITIAL, RETRY_BACKOFF_MAX,
+            SHUTDOWN_TIMEOUT, BOOTSTRAP_SERVERS)
             .withPassThroughPrefixes(ConfigDef.KAFKA_CONSUMER_PREFIX, ConfigDef.KAFKA_COMMON_PREFIX);
 
     private WriterConfig() {
+    }
+
+    /**
+     * Describes every effective value with its source, one per line, like {@link Settings#describe()}, and also masks
+     * the password parameters inside {@link #JDBC_URL}, which is not a secret key as a whole.
+     */
+    public static String describe(Settings settings) {
+        StringBuilder out = new StringBuilder();
+        for (Settings.Entry entry : settings.entries()) {
+            String value = entry.value();
+            if (entry.key().equals(JDBC_URL.name())) {
+                value = JdbcUrls.maskPasswords(value);
+            }
+            out.append(entry.key()).append('=').append(value).append(" (").append(entry.source()).append(")\n");
+        }
+        return out.toString();
     }
 
     /**

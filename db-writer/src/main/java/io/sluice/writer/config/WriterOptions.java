@@ -3,6 +3,7 @@ package io.sluice.writer.config;
 import io.sluice.common.config.ConfigDef;
 import io.sluice.common.config.ConfigException;
 import io.sluice.common.config.Settings;
+import io.sluice.writer.jdbc.JdbcUrls;
 import io.sluice.writer.jdbc.WriterTables;
 import io.sluice.writer.queue.WaterMarks;
 import java.time.Duration;
@@ -14,6 +15,7 @@ public record WriterOptions(
         String bindHost,
         int adminPort,
         List<String> topics,
+        Duration topicsReadyTimeout,
         String groupId,
         int threads,
         int batchMaxRows,
@@ -36,11 +38,13 @@ public record WriterOptions(
      * @throws ConfigException naming the keys when values conflict
      */
     public static WriterOptions from(Settings settings) {
+        ExactlyOnceSettings.rejectConflicts(settings);
         int threads = settings.get(WriterConfig.THREADS);
         return new WriterOptions(
                 settings.get(WriterConfig.BIND_HOST),
                 settings.get(WriterConfig.ADMIN_PORT),
                 settings.get(WriterConfig.TOPICS),
+                settings.get(WriterConfig.TOPICS_READY_TIMEOUT),
                 settings.get(WriterConfig.GROUP_ID),
                 threads,
                 settings.get(WriterConfig.BATCH_MAX_ROWS),
@@ -63,7 +67,8 @@ public record WriterOptions(
         String high = settings.get(WriterConfig.QUEUE_HIGH_WATER_MARK);
         String low = settings.get(WriterConfig.QUEUE_LOW_WATER_MARK);
         try {
-            return WaterMarks.ofFractions(settings.get(WriterConfig.QUEUE_CAPACITY), WriterConfig.fractionOf(high),
+            return WaterMarks.ofFractions(settings.get(WriterConfig.QUEUE_CAPACITY),
+                    settings.get(WriterConfig.QUEUE_CAPACITY_BYTES), WriterConfig.fractionOf(high),
                     WriterConfig.fractionOf(low));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(WriterConfig.QUEUE_LOW_WATER_MARK.name() + "=" + low + " and "
@@ -94,12 +99,17 @@ public record WriterOptions(
         return max;
     }
 
-    /** Describes the options without the password. */
+    /** Returns {@link #jdbcUrl} with its password parameters masked, for logs and error messages. */
+    public String maskedJdbcUrl() {
+        return JdbcUrls.maskPasswords(jdbcUrl);
+    }
+
+    /** Describes the options without the password, and with the password parameters of the JDBC URL masked. */
     @Override
     public String toString() {
         return "WriterOptions[group=" + groupId + ", topics=" + topics + ", threads=" + threads + ", batchMaxRows="
                 + batchMaxRows + ", batchLinger=" + batchLinger + ", waterMarks=" + waterMarks + ", maxRowsPerSecond="
-                + maxRowsPerSecond + ", jdbcUrl=" + jdbcUrl + ", jdbcUser=" + jdbcUser + ", poolSize=" + poolSize
-                + ", tables=" + tables + "]";
+                + maxRowsPerSecond + ", jdbcUrl=" + maskedJdbcUrl() + ", jdbcUser=" + jdbcUser + ", poolSize="
+                + poolSize + ", tables=" + tables + "]";
     }
 }

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,14 +61,24 @@ public final class PollLoop implements Runnable, BatchCallbacks {
     /** Shorter while paused, so resuming at the low water mark waits less. */
     private static final Duration PAUSED_POLL_TIMEOUT = Duration.ofMillis(20);
     private static final Duration LAG_REFRESH_INTERVAL = Duration.ofSeconds(2);
-    private static final Duration LAG_FETCH_TIMEOUT = Duration.ofMillis(500);
+    /** Failed lag reads count as errors only once they have failed without a success for this long. */
+    private static final Duration LAG_READ_FAILURE_GRACE = Duration.ofSeconds(30);
+    private static final Duration LAG_READ_DEBUG_LOG_INTERVAL = Duration.ofSeconds(10);
     private static final Duration OFFSET_LOAD_RETRY_INTERVAL = Duration.ofSeconds(1);
     private static final Duration MAX_REVOKE_WAIT = Duration.ofSeconds(10);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-    /** Settings of the poll loop. */
-    public record Settings(String groupId, List<String> topics, WaterMarks waterMarks, Duration shutdownTimeout) {
+    /**
+     * Settings of the poll loop.
+     *
+     * @param lagReadTimeout bound on a log end offset or position lookup on the poll thread. Keep it above the
+     *     consumer's {@code fetch.max.wait.ms}, because the broker processes the lookup only after the long-poll
+     *     fetch that waits on the same connection
+     * @param sessionTimeout the consumer's {@code session.timeout.ms}, named in the log while no partitions arrive
+     */
+    public record Settings(String groupId, List<String> topics, WaterMarks waterMarks, Duration shutdownTimeout,
+            Duration lagReadTimeout, Duration sessionTimeout) {
     }
 
     private final Settings settings;
@@ -96,6 +108,10 @@ public final class PollLoop implements Runnable, BatchCallbacks {
     private long pauseAccountedNanos;
     private long lastLagRefreshNanos;
     private long lastOffsetLoadNanos;
+    /** Start of the current run of failed lag reads, or -1 after a success. Poll thread. */
+    private long lagReadFailingSinceNanos = -1;
+    private long lastLagReadDebugLogNanos;
+    private final AssignmentWait assignmentWait;
 
     public PollLoop(Settings settings, Consumer<byte[], byte[]> consumer, BatchQueue queue, OffsetStore offsetStore,
             WriterMetrics metrics, Clock clock, LongSupplier nanoClock) {
@@ -107,6 +123,7 @@ public final class PollLoop implements Runnable, BatchCallbacks {
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.lastLagRefreshNanos = nanoClock.getAsLong();
+        this.assignmentWait = new AssignmentWait(AssignmentWait.DEFAULT_LOG_AFTER, nanoClock);
     }
 
     /** Sets the writer threads the shutdown drains. Called once before {@link #run}. */
@@ -119,6 +136,7 @@ public final class PollLoop implements Runnable, BatchCallbacks {
         try {
             consumer.subscribe(settings.topics(), new RebalanceHandler(this));
             LOG.info("Group {} subscribed to {}", settings.groupId(), settings.topics());
+            assignmentWait.partitionsChanged(0);
             polling.countDown();
             while (running) {
                 pollOnce();
@@ -147,12 +165,24 @@ public final class PollLoop implements Runnable, BatchCallbacks {
         retryOffsetLoad();
         updatePause();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(paused ? PAUSED_POLL_TIMEOUT : POLL_TIMEOUT);
-        // Records a poll returned are always accepted, even above the high water mark. The queue capacity is a soft
-        // cap: pausing stops further fetches, so the depth exceeds it by at most one poll (max.poll.records).
+        // Records a poll returned are always accepted, even above the high water marks. The capacities are soft
+        // caps: pausing stops further fetches, so a depth exceeds its high water mark by at most one poll, which
+        // max.poll.records bounds in records and fetch.max.bytes roughly in bytes.
         queue.addAll(toWriterRecords(records));
         updatePause();
         commitWrittenAsync();
         refreshLagIfDue();
+        logIfWaitingForPartitions();
+    }
+
+    private void logIfWaitingForPartitions() {
+        if (assignmentWait.shouldLog()) {
+            LOG.info("Group {} has had no partitions of {} for {} s; waiting for partitions. A previous member of "
+                    + "group {} may still hold them until its session times out after session.timeout.ms={} ms, or "
+                    + "the group has more members than the topics have partitions", settings.groupId(),
+                    settings.topics(), assignmentWait.logAfter().toSeconds(), settings.groupId(),
+                    settings.sessionTimeout().toMillis());
+        }
     }
 
     private static List<WriterRecord> toWriterRecords(ConsumerRecords<byte[], byte[]> records) {
@@ -173,30 +203,35 @@ public final class PollLoop implements Runnable, BatchCallbacks {
             metrics.pausedFor(Duration.ofNanos(now - pauseAccountedNanos));
             pauseAccountedNanos = now;
         }
-        int depth = queue.depthRecords();
-        if (!paused && settings.waterMarks().shouldPause(depth)) {
-            pauseAll(depth);
-        } else if (paused && running && settings.waterMarks().shouldResume(depth)) {
-            resumeAll(depth);
+        int depthRecords = queue.depthRecords();
+        long depthBytes = queue.depthBytes();
+        if (!paused && settings.waterMarks().shouldPause(depthRecords, depthBytes)) {
+            pauseAll(depthRecords, depthBytes);
+        } else if (paused && running && settings.waterMarks().shouldResume(depthRecords, depthBytes)) {
+            resumeAll(depthRecords, depthBytes);
         }
     }
 
-    private void pauseAll(int depth) {
+    private void pauseAll(int depthRecords, long depthBytes) {
         consumer.pause(consumer.assignment());
         paused = true;
         pauseAccountedNanos = nanoClock.getAsLong();
         metrics.paused();
-        RATE_LIMITED_LOG.info("Group {} paused partitions {}: batch queue holds {} records, high water mark {}",
-                settings.groupId(), consumer.assignment(), depth, settings.waterMarks().highRecords());
+        WaterMarks marks = settings.waterMarks();
+        RATE_LIMITED_LOG.info("Group {} paused partitions {}: batch queue holds {} records and {} bytes, high water "
+                + "marks {} records and {} bytes", settings.groupId(), consumer.assignment(), depthRecords, depthBytes,
+                marks.highRecords(), marks.highBytes());
     }
 
-    private void resumeAll(int depth) {
+    private void resumeAll(int depthRecords, long depthBytes) {
         Set<TopicPartition> resumable = new HashSet<>(consumer.assignment());
         resumable.removeAll(unpositioned);
         consumer.resume(resumable);
         paused = false;
-        LOG.debug("Group {} resumed partitions {}: batch queue holds {} records, low water mark {}",
-                settings.groupId(), resumable, depth, settings.waterMarks().lowRecords());
+        WaterMarks marks = settings.waterMarks();
+        LOG.debug("Group {} resumed partitions {}: batch queue holds {} records and {} bytes, low water marks {} "
+                + "records and {} bytes", settings.groupId(), resumable, depthRecords, depthBytes, marks.lowRecords(),
+                marks.lowBytes());
     }
 
     // ---- Offsets ----
@@ -320,6 +355,11 @@ public final class PollLoop implements Runnable, BatchCallbacks {
 
     // ---- Lag ----
 
+    /**
+     * Refreshes the lag gauges every {@link #LAG_REFRESH_INTERVAL}. The log end offset of a fetching partition comes
+     * from the last fetch response ({@code currentLag}), which costs no request. Paused partitions and partitions
+     * not fetched yet are looked up with {@code endOffsets}, bounded by the lag read timeout.
+     */
     private void refreshLagIfDue() {
         long now = nanoClock.getAsLong();
         if (assigned.isEmpty() || now - lastLagRefreshNanos < LAG_REFRESH_INTERVAL.toNanos()) {
@@ -329,21 +369,77 @@ public final class PollLoop implements Runnable, BatchCallbacks {
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
         assigned.forEach((partition, lag) -> nextOffsets.put(partition, lag.nextOffset()));
         try {
-            Map<TopicPartition, Long> endOffsets = consumer.endOffsets(nextOffsets.keySet(), LAG_FETCH_TIMEOUT);
-            long readAtMs = clock.millis();
-            endOffsets.forEach((partition, end) -> {
-                PartitionLag lag = assigned.get(partition);
-                if (lag != null && end != null) {
-                    lag.logEndOffset(end, nextOffsets.getOrDefault(partition, -1L), readAtMs);
-                }
-            });
+            Map<TopicPartition, Long> endOffsets = endOffsetsFromFetches(nextOffsets.keySet());
+            Set<TopicPartition> unknown = new HashSet<>(nextOffsets.keySet());
+            unknown.removeAll(endOffsets.keySet());
+            if (!unknown.isEmpty()) {
+                endOffsets.putAll(consumer.endOffsets(unknown, settings.lagReadTimeout()));
+            }
+            applyEndOffsets(endOffsets, nextOffsets);
             assigned.values().stream().filter(lag -> !lag.hasStoredOffset()).forEach(this::refreshStartOffset);
+            lagReadFailingSinceNanos = -1;
         } catch (WakeupException e) {
             throw e;
         } catch (KafkaException e) {
+            lagReadFailed(e);
+        }
+    }
+
+    /**
+     * Returns the log end offsets that the last fetch responses showed, for partitions that are fetching. Under
+     * {@code read_committed} it is the last stable offset, as {@code endOffsets} returns. A paused partition is left
+     * out, because no fetch updates it while paused. NOTE: right after a resume, until the next fetch response, the
+     * value is the one from before the pause, so the lag reads low for up to one refresh.
+     */
+    private Map<TopicPartition, Long> endOffsetsFromFetches(Set<TopicPartition> partitions) {
+        Map<TopicPartition, Long> endOffsets = new HashMap<>();
+        Set<TopicPartition> pausedPartitions = consumer.paused();
+        for (TopicPartition partition : partitions) {
+            if (pausedPartitions.contains(partition)) {
+                continue;
+            }
+            OptionalLong lag = consumer.currentLag(partition);
+            if (lag.isPresent()) {
+                try {
+                    endOffsets.put(partition, consumer.position(partition, Duration.ZERO) + lag.getAsLong());
+                } catch (TimeoutException e) {
+                    LOG.trace("Group {} has no valid position of {} yet; reading its log end offset instead",
+                            settings.groupId(), partition);
+                }
+            }
+        }
+        return endOffsets;
+    }
+
+    private void applyEndOffsets(Map<TopicPartition, Long> endOffsets, Map<TopicPartition, Long> nextOffsets) {
+        long readAtMs = clock.millis();
+        endOffsets.forEach((partition, end) -> {
+            PartitionLag lag = assigned.get(partition);
+            if (lag != null && end != null) {
+                lag.logEndOffset(end, nextOffsets.getOrDefault(partition, -1L), readAtMs);
+            }
+        });
+    }
+
+    /**
+     * Handles a failed lag read. A single timeout is normal on a busy broker and keeps the last lag, so it is logged
+     * at debug only. Failures that go on for {@link #LAG_READ_FAILURE_GRACE} count as errors and log a warning.
+     */
+    private void lagReadFailed(KafkaException e) {
+        long now = nanoClock.getAsLong();
+        if (lagReadFailingSinceNanos < 0) {
+            lagReadFailingSinceNanos = now;
+        }
+        long failingMs = TimeUnit.NANOSECONDS.toMillis(now - lagReadFailingSinceNanos);
+        if (failingMs >= LAG_READ_FAILURE_GRACE.toMillis()) {
             metrics.error(WriterMetrics.ERROR_LAG_REFRESH);
-            RATE_LIMITED_LOG.warn("Group {} could not read log end offsets for lag: {}", settings.groupId(),
-                    e.toString());
+            RATE_LIMITED_LOG.warn("Group {} has failed to read log end offsets for lag for {} ms, so the lag gauges "
+                    + "are stale: {}", settings.groupId(), failingMs, e.toString());
+        } else if (LOG.isDebugEnabled()
+                && now - lastLagReadDebugLogNanos >= LAG_READ_DEBUG_LOG_INTERVAL.toNanos()) {
+            lastLagReadDebugLogNanos = now;
+            LOG.debug("Group {} could not read log end offsets for lag, keeping the last values: {}",
+                    settings.groupId(), e.toString());
         }
     }
 
@@ -356,7 +452,7 @@ public final class PollLoop implements Runnable, BatchCallbacks {
             return;
         }
         try {
-            lag.startOffset(consumer.position(lag.partition(), LAG_FETCH_TIMEOUT));
+            lag.startOffset(consumer.position(lag.partition(), settings.lagReadTimeout()));
         } catch (WakeupException e) {
             throw e;
         } catch (KafkaException e) {
@@ -369,6 +465,7 @@ public final class PollLoop implements Runnable, BatchCallbacks {
 
     void partitionsAssigned(Collection<TopicPartition> partitions) {
         joined = true;
+        assignmentWait.partitionsChanged(assigned.size() + partitions.size());
         if (partitions.isEmpty() || crashed) {
             return;
         }
@@ -393,6 +490,7 @@ public final class PollLoop implements Runnable, BatchCallbacks {
         }
         rebalanceEvents.incrementAndGet();
         partitions.forEach(assigned::remove);
+        assignmentWait.partitionsChanged(assigned.size());
         int dropped = queue.drop(partitions);
         if (!closing) {
             awaitInFlight(partitions);

@@ -29,6 +29,8 @@ public final class WriterMetrics implements AutoCloseable {
     public static final String E2E_LATENCY = "sluice.writer.e2e.latency";
     public static final String QUEUE_DEPTH = "sluice.writer.queue.depth.records";
     public static final String QUEUE_CAPACITY = "sluice.writer.queue.capacity.records";
+    public static final String QUEUE_DEPTH_BYTES = "sluice.writer.queue.depth.bytes";
+    public static final String QUEUE_CAPACITY_BYTES = "sluice.writer.queue.capacity.bytes";
     public static final String PARTITION_PAUSES = "sluice.writer.partition.pauses";
     public static final String PARTITION_PAUSED_SECONDS = "sluice.writer.partition.paused.seconds";
     public static final String PARTITIONS_PAUSED = "sluice.writer.partitions.paused";
@@ -75,13 +77,23 @@ public final class WriterMetrics implements AutoCloseable {
                 .description("Batches dropped because a rebalance moved their partition").register(registry));
     }
 
-    /** Registers the gauges that read the writer's state. */
-    public void registerStateGauges(Supplier<Number> queueDepth, int queueCapacity, Supplier<Number> paused,
-            Supplier<Number> assigned) {
-        keep(Gauge.builder(QUEUE_DEPTH, queueDepth).description("Records in the batch queue, queued or in flight")
+    /** Registers the gauges that read the batch queue: depth and capacity, in records and in bytes. */
+    public void registerQueueGauges(Supplier<Number> depthRecords, int capacityRecords, Supplier<Number> depthBytes,
+            long capacityBytes) {
+        keep(Gauge.builder(QUEUE_DEPTH, depthRecords).description("Records in the batch queue, queued or in flight")
                 .strongReference(true).register(registry));
-        keep(Gauge.builder(QUEUE_CAPACITY, () -> queueCapacity).description("Batch queue capacity in records")
+        keep(Gauge.builder(QUEUE_CAPACITY, () -> capacityRecords).description("Batch queue capacity in records")
                 .strongReference(true).register(registry));
+        keep(Gauge.builder(QUEUE_DEPTH_BYTES, depthBytes)
+                .description("Bytes in the batch queue, queued or in flight: keys, values and a fixed overhead per "
+                        + "record")
+                .baseUnit("bytes").strongReference(true).register(registry));
+        keep(Gauge.builder(QUEUE_CAPACITY_BYTES, () -> capacityBytes).description("Batch queue capacity in bytes")
+                .baseUnit("bytes").strongReference(true).register(registry));
+    }
+
+    /** Registers the gauges that read the partitions' state. */
+    public void registerPartitionGauges(Supplier<Number> paused, Supplier<Number> assigned) {
         keep(Gauge.builder(PARTITIONS_PAUSED, paused).description("1 while partitions are paused for a full queue")
                 .strongReference(true).register(registry));
         keep(Gauge.builder(PARTITIONS_ASSIGNED, assigned).description("Partitions assigned to this writer")

@@ -29,4 +29,13 @@ public record Batch(TopicPartition partition, List<WriterRecord> records) {
     public int size() {
         return records.size();
     }
+
+    /** Returns the sum of {@link WriterRecord#sizeBytes} over the records. */
+    public long sizeBytes() {
+        long bytes = 0;
+        for (WriterRecord record : records) {
+            bytes += record.sizeBytes();
+        }
+        return bytes;
+    }
 }

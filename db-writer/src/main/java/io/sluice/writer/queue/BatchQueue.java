@@ -22,9 +22,9 @@ import org.apache.kafka.common.TopicPartition;
  * thread writes a partition's batches, one at a time and in offset order. Inside a lane each partition has its own
  * FIFO, and the lane serves partitions round robin.
  *
- * <p>The depth counts queued and in-flight records. {@link #add} never rejects a record for lack of room: the poll
- * thread pauses its partitions at the high water mark, so the depth exceeds the capacity by at most one poll
- * ({@code max.poll.records}) and is a soft cap.
+ * <p>The depth counts queued and in-flight records, in records and in bytes ({@link WriterRecord#sizeBytes}).
+ * {@link #addAll} never rejects a record for lack of room: the poll thread pauses its partitions at either high water
+ * mark, so a depth exceeds its high water mark by at most one poll and the capacities are soft caps.
  *
  * <p>Thread safe. One lock guards all state. The poll thread adds and drops records and holds partitions for a
  * seek, and each writer thread takes from its own lane and completes what it took.
@@ -37,6 +37,9 @@ public final class BatchQueue {
     /** Partitions whose records are dropped on arrival until the poll thread has sought them. Guarded by lock. */
     private final Set<TopicPartition> held = new HashSet<>();
     private int depthRecords;
+    private long depthBytes;
+    /** Highest {@link #depthBytes} seen since the queue was created. Guarded by lock. */
+    private long peakDepthBytes;
     private boolean closed;
     private boolean aborted;
 
@@ -69,8 +72,10 @@ public final class BatchQueue {
                 Lane lane = lanes.get(laneOf(record.partition()));
                 lane.buffer(record.partition(), nanoClock.getAsLong()).records.add(record);
                 depthRecords++;
+                depthBytes += record.sizeBytes();
                 touched.add(lane);
             }
+            peakDepthBytes = Math.max(peakDepthBytes, depthBytes);
             touched.forEach(lane -> lane.ready.signalAll());
         } finally {
             lock.unlock();
@@ -122,6 +127,7 @@ public final class BatchQueue {
                 lane.removeIfUnused(batch.partition());
             }
             depthRecords -= batch.size();
+            depthBytes -= batch.sizeBytes();
             changed.signalAll();
             lane.ready.signalAll();
         } finally {
@@ -134,16 +140,19 @@ public final class BatchQueue {
         lock.lock();
         try {
             int dropped = 0;
+            long droppedBytes = 0;
             for (TopicPartition partition : partitions) {
                 Lane lane = lanes.get(laneOf(partition));
                 PartitionBuffer buffer = lane.buffers.get(partition);
                 if (buffer != null) {
                     dropped += buffer.records.size();
+                    droppedBytes += buffer.queuedBytes();
                     buffer.records.clear();
                     lane.removeIfUnused(partition);
                 }
             }
             depthRecords -= dropped;
+            depthBytes -= droppedBytes;
             changed.signalAll();
             return dropped;
         } finally {
@@ -242,6 +251,26 @@ public final class BatchQueue {
         }
     }
 
+    /** Queued plus in-flight bytes, counted as {@link WriterRecord#sizeBytes}. */
+    public long depthBytes() {
+        lock.lock();
+        try {
+            return depthBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns the highest {@link #depthBytes} since the queue was created. */
+    public long peakDepthBytes() {
+        lock.lock();
+        try {
+            return peakDepthBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Returns the older timestamp of the first in-flight and the first queued record of {@code partition}, if any.
      * Records of a partition arrive roughly in timestamp order, so this is the oldest record not yet written.
@@ -329,6 +358,14 @@ public final class BatchQueue {
         final ArrayDeque<WriterRecord> records = new ArrayDeque<>();
         Batch inFlight;
         long firstQueuedNanos;
+
+        long queuedBytes() {
+            long bytes = 0;
+            for (WriterRecord record : records) {
+                bytes += record.sizeBytes();
+            }
+            return bytes;
+        }
 
         OptionalLong oldestTimestampMs() {
             long oldest = Long.MAX_VALUE;

@@ -18,6 +18,8 @@ class BatchQueueTest {
     private static final TopicPartition P1 = new TopicPartition("events", 1);
     private static final TopicPartition P2 = new TopicPartition("events", 2);
 
+    private static final long MIB = 1L << 20;
+
     private final AtomicLong nanos = new AtomicLong();
 
     private static List<WriterRecord> records(TopicPartition partition, long firstOffset, int count) {
@@ -30,32 +32,88 @@ class BatchQueueTest {
 
     @Test
     void waterMarksFromFractions() {
-        WaterMarks marks = WaterMarks.ofFractions(20_000, 0.8, 0.5);
+        WaterMarks marks = WaterMarks.ofFractions(20_000, MIB, 0.8, 0.5);
 
         assertThat(marks.highRecords()).isEqualTo(16_000);
         assertThat(marks.lowRecords()).isEqualTo(10_000);
-        assertThat(marks.shouldPause(15_999)).isFalse();
-        assertThat(marks.shouldPause(16_000)).isTrue();
-        assertThat(marks.shouldResume(10_001)).isFalse();
-        assertThat(marks.shouldResume(10_000)).isTrue();
+        assertThat(marks.shouldPause(15_999, 0)).isFalse();
+        assertThat(marks.shouldPause(16_000, 0)).isTrue();
+        assertThat(marks.shouldResume(10_001, 0)).isFalse();
+        assertThat(marks.shouldResume(10_000, 0)).isTrue();
+    }
+
+    @Test
+    void waterMarksInBytes() {
+        WaterMarks marks = WaterMarks.ofFractions(20_000, 64 * MIB, 0.8, 0.5);
+
+        assertThat(marks.capacityBytes()).isEqualTo(64 * MIB);
+        assertThat(marks.highBytes()).isEqualTo(53_687_091L);
+        assertThat(marks.lowBytes()).isEqualTo(32 * MIB);
+        assertThat(marks.shouldPause(10, 53_687_090L)).isFalse();
+        assertThat(marks.shouldPause(10, 53_687_091L)).isTrue();
+        assertThat(marks.shouldResume(10, 32 * MIB + 1)).isFalse();
+        assertThat(marks.shouldResume(10, 32 * MIB)).isTrue();
+    }
+
+    @Test
+    void resumeNeedsBothDepthsLow() {
+        WaterMarks marks = WaterMarks.ofFractions(100, 1_000, 0.8, 0.5);
+
+        assertThat(marks.shouldPause(80, 0)).isTrue();
+        assertThat(marks.shouldPause(0, 800)).isTrue();
+        assertThat(marks.shouldResume(50, 501)).isFalse();
+        assertThat(marks.shouldResume(51, 500)).isFalse();
+        assertThat(marks.shouldResume(50, 500)).isTrue();
     }
 
     @Test
     void waterMarksRejectLowAboveHigh() {
-        assertThatThrownBy(() -> WaterMarks.ofFractions(100, 0.5, 0.6))
+        assertThatThrownBy(() -> WaterMarks.ofFractions(100, MIB, 0.5, 0.6))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0.6");
-        assertThatThrownBy(() -> WaterMarks.ofFractions(100, 1.5, 0.5))
+        assertThatThrownBy(() -> WaterMarks.ofFractions(100, MIB, 1.5, 0.5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.5");
-        assertThatThrownBy(() -> new WaterMarks(100, 50, 50))
+        assertThatThrownBy(() -> new WaterMarks(100, 50, 50, MIB, 10, 5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("50");
+        assertThatThrownBy(() -> new WaterMarks(100, 50, 40, 1_000, 500, 500))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("500 bytes");
+        assertThatThrownBy(() -> new WaterMarks(100, 50, 40, 1_000, 1_001, 500))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1001");
     }
 
     @Test
     void waterMarksOfTinyQueueStayOrdered() {
-        WaterMarks marks = WaterMarks.ofFractions(1, 0.8, 0.5);
+        WaterMarks marks = WaterMarks.ofFractions(1, 1, 0.8, 0.5);
 
         assertThat(marks.highRecords()).isEqualTo(1);
         assertThat(marks.lowRecords()).isZero();
+        assertThat(marks.highBytes()).isEqualTo(1);
+        assertThat(marks.lowBytes()).isZero();
+    }
+
+    @Test
+    void depthBytesFollowsAddTakeAndDrop() throws InterruptedException {
+        BatchQueue queue = new BatchQueue(2, nanos::get);
+        queue.addAll(records(P0, 0, 4));
+        queue.addAll(records(P1, 0, 3));
+        long recordBytes = 2 + WriterRecord.OVERHEAD_BYTES;
+
+        assertThat(queue.depthBytes()).isEqualTo(7 * recordBytes);
+        Batch batch = queue.take(queue.laneOf(P0), 3, Duration.ZERO);
+        assertThat(queue.depthBytes()).isEqualTo(7 * recordBytes);
+        queue.complete(batch);
+        assertThat(queue.depthBytes()).isEqualTo(4 * recordBytes);
+        queue.drop(List.of(P1));
+        assertThat(queue.depthBytes()).isEqualTo(recordBytes);
+        assertThat(queue.peakDepthBytes()).isEqualTo(7 * recordBytes);
+    }
+
+    @Test
+    void recordSizeCountsKeyValueAndOverhead() {
+        WriterRecord keyed = new WriterRecord(P0, 0, new byte[10], new byte[1_000], 0);
+        WriterRecord unkeyed = new WriterRecord(P0, 1, null, new byte[1_000], 0);
+
+        assertThat(keyed.sizeBytes()).isEqualTo(1_010 + WriterRecord.OVERHEAD_BYTES);
+        assertThat(unkeyed.sizeBytes()).isEqualTo(1_000 + WriterRecord.OVERHEAD_BYTES);
     }
 
     @Test
