@@ -6,6 +6,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.common.admin.AdminServer;
+import io.sluice.common.config.ConfigDef;
 import io.sluice.common.config.Settings;
 import io.sluice.common.metrics.MetricsRegistries;
 import io.sluice.common.config.ConfigException;
@@ -102,6 +103,8 @@ public final class DbWriter implements AutoCloseable {
      */
     public static DbWriter start(Settings settings) {
         WriterOptions options = WriterOptions.from(settings);
+        // Kafka's own checks of the final consumer config (types and combinations), before any connection.
+        settings.validateKafkaClientConfig(ConfigDef.KAFKA_CONSUMER_PREFIX, consumerConfig(options));
         LOG.info("Starting db-writer: {}", options);
         requireTopics(options);
         PrometheusMeterRegistry registry = MetricsRegistries.create(APPLICATION);

@@ -2,6 +2,7 @@ package io.sluice.writer;
 
 import io.sluice.common.config.ConfigException;
 import io.sluice.common.config.Settings;
+import io.sluice.common.config.StartupErrors;
 import io.sluice.writer.config.WriterConfig;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,8 +22,6 @@ import picocli.CommandLine.Option;
                 + "--config FILE, then SLUICE_* environment variables (writer.threads is SLUICE_WRITER_THREADS).")
 public final class WriterMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(WriterMain.class);
-    private static final int EXIT_CONFIG_ERROR = 2;
-    private static final int EXIT_FAILED = 1;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with writer settings")
     private Path configFile;
@@ -37,19 +36,14 @@ public final class WriterMain implements Callable<Integer> {
         try {
             settings = Settings.load(WriterConfig.DEFINITION, configFile, System.getenv(), Map.of());
         } catch (ConfigException e) {
-            LOG.error("Invalid configuration: {}", e.getMessage());
-            return EXIT_CONFIG_ERROR;
+            return StartupErrors.report(e);
         }
         LOG.info("Effective settings:\n{}", WriterConfig.describe(settings));
         DbWriter writer;
         try {
             writer = DbWriter.start(settings);
-        } catch (ConfigException e) {
-            LOG.error("Invalid configuration: {}", e.getMessage());
-            return EXIT_CONFIG_ERROR;
         } catch (RuntimeException e) {
-            LOG.error("db-writer failed to start: {}", e.getMessage(), e);
-            return EXIT_FAILED;
+            return StartupErrors.report(e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean shutdownRequested = new AtomicBoolean();
@@ -63,7 +57,7 @@ public final class WriterMain implements Callable<Integer> {
             if (!writer.isRunning() && !shutdownRequested.get()) {
                 LOG.error("db-writer stopped after a fatal error (see the log above), exiting so it can be restarted");
                 writer.close();
-                return EXIT_FAILED;
+                return StartupErrors.EXIT_FAILED;
             }
         }
         return 0;
