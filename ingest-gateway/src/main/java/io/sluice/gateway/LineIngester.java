@@ -11,6 +11,7 @@ import io.sluice.gateway.ndjson.LineVerdict;
 import io.sluice.gateway.ndjson.RejectReason;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -47,7 +48,7 @@ public final class LineIngester {
         counters.received().increment();
         tally.sent();
         producer.send(recordFactory.create(topic, verdict.key(), line, receiveTimeMs),
-                completion(counters, topic, lineNumber, tally));
+                completion(transport, counters, topic, lineNumber, line.length, tally));
         return verdict;
     }
 
@@ -62,18 +63,25 @@ public final class LineIngester {
         return recordFactory.receiveTimeMs();
     }
 
-    private static Callback completion(GatewayMetrics.TopicCounters counters, String topic, long lineNumber,
-                                       SendTally tally) {
+    private Callback completion(Transport transport, GatewayMetrics.TopicCounters counters, String topic,
+                                long lineNumber, int lineBytes, SendTally tally) {
         return (metadata, exception) -> {
             if (exception == null) {
                 counters.acked().increment();
                 tally.acked();
-                return;
+            } else if (exception instanceof RecordTooLargeException) {
+                // Raised by the producer (max.request.size, buffer.memory) or the broker (message.max.bytes):
+                // sending the same line again can never succeed, so it is the client's error, not a failure.
+                metrics.rejected(transport, RejectReason.TOO_LONG.label());
+                tally.rejectedAfterSend(lineNumber, RejectReason.TOO_LONG, "line is " + lineBytes
+                        + " bytes, but its Kafka record with its key is larger than Kafka accepts ("
+                        + exception.getMessage() + "); send a shorter line or a shorter key");
+            } else {
+                counters.failed().increment();
+                String error = exception.getClass().getSimpleName() + ": " + exception.getMessage();
+                sendFailureLog.warn("Kafka failed a record for topic {}: {}", topic, error);
+                tally.failed(lineNumber, error);
             }
-            counters.failed().increment();
-            String error = exception.getClass().getSimpleName() + ": " + exception.getMessage();
-            sendFailureLog.warn("Kafka failed a record for topic {}: {}", topic, error);
-            tally.failed(lineNumber, error);
         };
     }
 }

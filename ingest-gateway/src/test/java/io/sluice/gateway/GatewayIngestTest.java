@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,7 @@ class GatewayIngestTest {
                 Map.entry("gateway.http.port", "0"),
                 Map.entry("gateway.tcp.port", "0"),
                 Map.entry("gateway.admin.port", "0"),
-                Map.entry("gateway.topics", "mixed,valid,keepalive,tcp"),
+                Map.entry("gateway.topics", "mixed,valid,keepalive,tcp,bom"),
                 Map.entry("gateway.tcp.topic", "tcp"),
                 Map.entry("gateway.topics.create", "true"),
                 Map.entry("gateway.topics.partitions", "3"),
@@ -198,6 +199,130 @@ class GatewayIngestTest {
                 Duration.ofSeconds(15));
         assertThat(records).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrder("t1", "t2", "t3", "t4");
+    }
+
+    @Test
+    void expectContinueToUnknownTopicGetsFinalStatus() throws Exception {
+        try (RawHttpClient client = new RawHttpClient(gateway.httpPort())) {
+            client.write(("POST /topics/not-allowed HTTP/1.1\r\nHost: x\r\nContent-Type: " + NDJSON
+                    + "\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+
+            RawHttpClient.Response response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(404);
+            assertThat(response.header("connection")).isEqualTo("close");
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void expectContinueToValidTopicGets100ThenResult() throws Exception {
+        String body = "{\"id\":\"e1\"}\n";
+        try (RawHttpClient client = new RawHttpClient(gateway.httpPort())) {
+            client.write(("POST /topics/valid HTTP/1.1\r\nHost: x\r\nContent-Type: " + NDJSON
+                    + "\r\nContent-Length: " + body.length() + "\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(client.readResponse().status()).isEqualTo(100);
+            client.write(body.getBytes(StandardCharsets.US_ASCII));
+            RawHttpClient.Response response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.body().trim()).isEqualTo("{\"written\":1}");
+        }
+    }
+
+    @Test
+    void pathErrorsNameTheProblem() throws Exception {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("/topics/", "400 missing topic name in /topics/");
+        expected.put("/topics/valid/", "400 invalid path /topics/valid/");
+        expected.put("/topics//valid", "400 invalid path /topics//valid");
+        expected.put("/topics/../x", "400 invalid path /topics/../x");
+        expected.put("/topics/..", "400 invalid topic name '..'");
+        expected.put("/topics/ev%2Fents", "400 invalid topic name 'ev/ents'");
+        expected.put("/topics/ev%zz", "400 invalid path /topics/ev%zz");
+        expected.put("/topics/unknown-one", "404 topic 'unknown-one' is not in gateway.topics");
+        for (Map.Entry<String, String> entry : expected.entrySet()) {
+            RawHttpClient.Response response;
+            try (RawHttpClient client = new RawHttpClient(gateway.httpPort())) {
+                response = client.post(entry.getKey(), NDJSON, "{}\n");
+            }
+            String error = JSON.readTree(response.body()).get("error").asText();
+
+            assertThat(response.status() + " " + error).as("response to %s", entry.getKey())
+                    .startsWith(entry.getValue());
+            assertThat(error).as("error for %s", entry.getKey()).doesNotContain("null");
+        }
+    }
+
+    @Test
+    void http2PriorKnowledgeGets505() throws Exception {
+        try (RawHttpClient client = new RawHttpClient(gateway.httpPort())) {
+            client.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            RawHttpClient.Response response = client.readResponse();
+
+            assertThat(response.version()).isEqualTo("HTTP/1.1");
+            assertThat(response.status()).isEqualTo(505);
+            assertThat(JSON.readTree(response.body()).get("error").asText()).contains("HTTP/2 is not supported");
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void decodeFailureMessagesArePlain() throws Exception {
+        RawHttpClient.Response response;
+        try (RawHttpClient client = new RawHttpClient(gateway.httpPort())) {
+            client.write(("POST /topics/valid HTTP/1.1\r\nHost: x\r\nContent-Type: " + NDJSON
+                    + "\r\nTransfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            response = client.readResponse();
+        }
+
+        assertThat(response.status()).isEqualTo(400);
+        String error = JSON.readTree(response.body()).get("error").asText();
+        assertThat(error).contains("invalid Content-Length header");
+        assertThat(error).doesNotContain("io.netty").doesNotContain("Exception");
+    }
+
+    @Test
+    void nanLineDetailIsPlain() throws Exception {
+        RawHttpClient.Response response;
+        try (RawHttpClient client = new RawHttpClient(gateway.httpPort())) {
+            response = client.post("/topics/valid", NDJSON, "{\"v\":1}\n{\"v\":NaN}\n");
+        }
+
+        assertThat(response.status()).isEqualTo(400);
+        JsonNode rejected = JSON.readTree(response.body()).get("rejected").get(0);
+        assertThat(rejected.get("line").asLong()).isEqualTo(2);
+        assertThat(rejected.get("detail").asText()).startsWith("NaN and Infinity are not valid JSON numbers")
+                .doesNotContain("JsonReadFeature");
+    }
+
+    @Test
+    void byteOrderMarkStrippedAndLoneSurrogateRejected() throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        body.writeBytes("{\"id\":\"bom-1\"}\n{\"id\":\"bad\",\"s\":\"\\ud800\"}\n{\"id\":\"nul\",\"s\":\"a\\u0000b\"}\n"
+                .getBytes(StandardCharsets.UTF_8));
+
+        RawHttpClient.Response response;
+        try (RawHttpClient client = new RawHttpClient(gateway.httpPort())) {
+            client.sendHead("POST", "/topics/bom", NDJSON, body.size());
+            client.write(body.toByteArray());
+            response = client.readResponse();
+        }
+
+        assertThat(response.status()).isEqualTo(400);
+        JsonNode json = JSON.readTree(response.body());
+        assertThat(json.get("written").asLong()).isEqualTo(2);
+        assertThat(rejection(json, 0)).isEqualTo("2:invalid_utf8");
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readAll(kafka.bootstrapServers(), "bom", 2,
+                Duration.ofSeconds(15));
+        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("{\"id\":\"bom-1\"}", "{\"id\":\"nul\",\"s\":\"a\\u0000b\"}");
     }
 
     @Test

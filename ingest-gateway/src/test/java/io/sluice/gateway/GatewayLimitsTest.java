@@ -9,7 +9,6 @@ import io.sluice.common.config.Settings;
 import io.sluice.embedded.EmbeddedKafka;
 import io.sluice.gateway.config.GatewayConfig;
 import io.sluice.gateway.metrics.GatewayMetrics;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +25,8 @@ class GatewayLimitsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NDJSON = "application/x-ndjson";
     private static final int MAX_REQUEST_BYTES = 200_000;
+    private static final int MAX_KAFKA_REQUEST_BYTES = 100_000;
+    private static final int MAX_LINE_BYTES = 98_000;
 
     private static EmbeddedKafka kafka;
     private static Gateway gateway;
@@ -42,14 +43,16 @@ class GatewayLimitsTest {
                 Map.entry("gateway.tcp.topic", "limits"),
                 Map.entry("gateway.topics.create", "true"),
                 Map.entry("gateway.topics.partitions", "1"),
-                Map.entry("gateway.max.line.bytes", "4MiB"),
+                Map.entry("gateway.max.line.bytes", Integer.toString(MAX_LINE_BYTES)),
+                Map.entry("gateway.key.field", "id"),
                 Map.entry("gateway.max.request.bytes", Integer.toString(MAX_REQUEST_BYTES)),
                 Map.entry("gateway.max.connections", "3"),
                 Map.entry("gateway.idle.timeout", "1s"),
+                Map.entry("gateway.request.header.timeout", "1s"),
                 Map.entry("gateway.retry.after", "7s"),
                 Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
                 Map.entry("kafka.producer.client.id", "gateway-limits-test"),
-                Map.entry("kafka.producer.max.request.size", "100000")));
+                Map.entry("kafka.producer.max.request.size", Integer.toString(MAX_KAFKA_REQUEST_BYTES))));
         gateway = Gateway.start(settings);
     }
 
@@ -80,24 +83,29 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void recordKafkaRejectsGets503WithFailedLine() throws Exception {
-        String big = "{\"pad\":\"" + "b".repeat(150_000) + "\"}";
+    void oversizedRecordRejectedAsTooLong() throws Exception {
+        // The line fits gateway.max.line.bytes, but its key doubles the record past max.request.size.
+        String big = "{\"id\":\"" + "k".repeat(50_000) + "\",\"pad\":\"" + "b".repeat(40_000) + "\"}";
+        assertThat(big.length()).isLessThan(MAX_LINE_BYTES);
 
         RawHttpClient.Response response;
         try (RawHttpClient client = new RawHttpClient(gateway.httpPort())) {
             response = client.post("/topics/limits", NDJSON, "{\"ok\":1}\n" + big + "\n{\"bad\":\n");
         }
 
-        assertThat(response.status()).isEqualTo(503);
-        assertThat(response.header("retry-after")).isEqualTo("7");
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.header("retry-after")).isNull();
         JsonNode json = JSON.readTree(response.body());
         assertThat(json.get("written").asLong()).isEqualTo(1);
-        assertThat(json.get("failedCount").asLong()).isEqualTo(1);
-        assertThat(json.get("failed").get(0).get("line").asLong()).isEqualTo(2);
-        assertThat(json.get("failed").get(0).get("error").asText()).contains("RecordTooLargeException");
-        assertThat(json.get("rejected").get(0).get("line").asLong()).isEqualTo(3);
-        assertThat(gateway.registry().get(GatewayMetrics.EVENTS_FAILED).tag("transport", "http").counter().count())
-                .isGreaterThanOrEqualTo(1);
+        assertThat(json.has("failed")).isFalse();
+        assertThat(json.get("rejectedCount").asLong()).isEqualTo(2);
+        JsonNode tooLarge = json.get("rejected").get(0);
+        assertThat(tooLarge.get("line").asLong()).isEqualTo(2);
+        assertThat(tooLarge.get("reason").asText()).isEqualTo("too_long");
+        assertThat(tooLarge.get("detail").asText()).contains("max.request.size").doesNotContain("Exception");
+        assertThat(json.get("rejected").get(1).get("line").asLong()).isEqualTo(3);
+        assertThat(gateway.registry().get(GatewayMetrics.EVENTS_REJECTED).tag("transport", "http")
+                .tag("reason", "too_long").counter().count()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -113,6 +121,7 @@ class GatewayLimitsTest {
                 String response = new String(fourth.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
 
                 assertThat(response).startsWith("HTTP/1.1 503").contains("too many connections");
+                assertThat(response).contains("\r\nRetry-After: 7\r\n");
             }
         }
         double rejected = gateway.registry().get(GatewayMetrics.EVENTS_REJECTED)
@@ -121,15 +130,42 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void idleConnectionClosed() throws Exception {
+    void idleTcpConnectionGetsSummaryThenCloses() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", gateway.tcpPort())) {
             socket.setSoTimeout(10_000);
-            InputStream in = socket.getInputStream();
+            socket.getOutputStream().write("{\"n\":1}\nnot json\n".getBytes(StandardCharsets.UTF_8));
             long start = System.nanoTime();
 
-            assertThat(in.read()).isEqualTo(-1);
+            String summary = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(summary).isEqualTo("{\"acked\":1,\"rejected\":1,\"failed\":0}\n");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(500L, 5000L);
         }
+    }
+
+    @Test
+    void slowRequestHeadGets408() throws Exception {
+        byte[] head = ("POST /topics/limits HTTP/1.1\r\nHost: x\r\nContent-Type: " + NDJSON
+                + "\r\nContent-Length: 8\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        try (Socket socket = new Socket("127.0.0.1", gateway.httpPort())) {
+            socket.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            // One byte every 200 ms keeps the 1 s idle timeout from firing.
+            for (int i = 0; i < head.length && !socket.isInputShutdown(); i++) {
+                if (socket.getInputStream().available() > 0) {
+                    break;
+                }
+                socket.getOutputStream().write(head[i]);
+                Thread.sleep(200);
+            }
+
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+
+            assertThat(response).startsWith("HTTP/1.1 408");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(900L, 5000L);
+        }
+        assertThat(gateway.registry().get(GatewayMetrics.EVENTS_REJECTED).tag("reason", "header_timeout")
+                .counter().count()).isGreaterThanOrEqualTo(1);
     }
 
     private static double openConnections() {

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class RawHttpClient implements AutoCloseable {
 
-    public record Response(int status, Map<String, String> headers, String body) {
+    public record Response(String version, int status, Map<String, String> headers, String body) {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -81,7 +81,8 @@ public final class RawHttpClient implements AutoCloseable {
 
     public Response readResponse() throws IOException {
         String statusLine = readLine();
-        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        String[] statusParts = statusLine.split(" ");
+        int status = Integer.parseInt(statusParts[1]);
         Map<String, String> headers = new LinkedHashMap<>();
         String line;
         while (!(line = readLine()).isEmpty()) {
@@ -90,7 +91,7 @@ public final class RawHttpClient implements AutoCloseable {
         }
         int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
         byte[] body = in.readNBytes(length);
-        return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
+        return new Response(statusParts[0], status, headers, new String(body, StandardCharsets.UTF_8));
     }
 
     /** Returns true when the server closed the connection: a read returns end of stream. */

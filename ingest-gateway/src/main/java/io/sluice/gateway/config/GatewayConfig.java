@@ -34,8 +34,9 @@ public final class GatewayConfig {
     public static final ConfigKey<String> KEY_FIELD = ConfigKey.string("gateway.key.field", null,
             "Top-level JSON field whose string or number value becomes the record key; unset means no key")
             .optional();
-    public static final ConfigKey<Long> MAX_LINE_BYTES = ConfigKey.bytes("gateway.max.line.bytes", 1L << 20,
-            "Maximum length of one NDJSON line without its newline; longer lines are rejected as too_long")
+    public static final ConfigKey<Long> MAX_LINE_BYTES = ConfigKey.bytes("gateway.max.line.bytes", 1_000_000L,
+            "Maximum length of one NDJSON line without its newline; longer lines are rejected as too_long. Must leave"
+                    + " room for the record overhead within the producer's max.request.size")
             .range(1L, (long) Integer.MAX_VALUE - 8);
     public static final ConfigKey<Long> MAX_REQUEST_BYTES = ConfigKey.bytes("gateway.max.request.bytes", 0L,
             "Maximum HTTP body size; beyond it the request is answered 413 with the lines written so far (0: no limit)")
@@ -44,6 +45,10 @@ public final class GatewayConfig {
             "Maximum open HTTP plus TCP ingest connections; further connections are closed at once").atLeast(1);
     public static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("gateway.idle.timeout",
             Duration.ofSeconds(60), "Close ingest connections without reads or writes for this long")
+            .validate(d -> !d.isNegative() && !d.isZero(), "must be positive");
+    public static final ConfigKey<Duration> REQUEST_HEADER_TIMEOUT = ConfigKey.duration(
+            "gateway.request.header.timeout", Duration.ofSeconds(30),
+            "Maximum time from the first byte of an HTTP request head to its end; slower heads get 408 and a close")
             .validate(d -> !d.isNegative() && !d.isZero(), "must be positive");
     public static final ConfigKey<String> LOW_WATER_MARK = ConfigKey.string("gateway.backpressure.low.water.mark",
             "0.5", "Fraction of the producer buffer.memory in use below which paused reads resume")
@@ -61,7 +66,8 @@ public final class GatewayConfig {
 
     public static final ConfigDef DEFINITION = ConfigDef.of(BIND_HOST, HTTP_PORT, TCP_PORT, ADMIN_PORT, TOPICS,
                     TCP_TOPIC, TOPICS_CREATE, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_READY_TIMEOUT,
-                    KEY_FIELD, MAX_LINE_BYTES, MAX_REQUEST_BYTES, MAX_CONNECTIONS, IDLE_TIMEOUT, LOW_WATER_MARK,
+                    KEY_FIELD, MAX_LINE_BYTES, MAX_REQUEST_BYTES, MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_HEADER_TIMEOUT,
+                    LOW_WATER_MARK,
                     RETRY_AFTER, SHUTDOWN_TIMEOUT, IO_THREADS, BOOTSTRAP_SERVERS)
             .withPassThroughPrefixes(ConfigDef.KAFKA_PRODUCER_PREFIX, ConfigDef.KAFKA_ADMIN_PREFIX,
                     ConfigDef.KAFKA_COMMON_PREFIX);

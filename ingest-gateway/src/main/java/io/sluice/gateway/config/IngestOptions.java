@@ -9,7 +9,7 @@ import java.util.Set;
 /** Validated ingest limits read once from {@link Settings} and shared by the HTTP and TCP handlers. */
 public record IngestOptions(Set<String> topics, String tcpTopic, String keyField, int maxLineBytes,
                             long maxRequestBytes, int maxConnections, Duration idleTimeout, Duration retryAfter,
-                            double lowWaterMark) {
+                            Duration requestHeaderTimeout, double lowWaterMark) {
 
     /** Maximum number of rejected or failed lines listed in one HTTP response; the counts stay exact beyond it. */
     public static final int MAX_LISTED_LINES = 1000;
@@ -26,7 +26,7 @@ public record IngestOptions(Set<String> topics, String tcpTopic, String keyField
         return new IngestOptions(Set.copyOf(topics), tcpTopic, settings.get(GatewayConfig.KEY_FIELD),
                 settings.get(GatewayConfig.MAX_LINE_BYTES).intValue(), settings.get(GatewayConfig.MAX_REQUEST_BYTES),
                 settings.get(GatewayConfig.MAX_CONNECTIONS), settings.get(GatewayConfig.IDLE_TIMEOUT),
-                settings.get(GatewayConfig.RETRY_AFTER),
+                settings.get(GatewayConfig.RETRY_AFTER), settings.get(GatewayConfig.REQUEST_HEADER_TIMEOUT),
                 Double.parseDouble(settings.get(GatewayConfig.LOW_WATER_MARK)));
     }
 

@@ -13,6 +13,8 @@ final class Exchange {
     final HttpVersion version;
     final long startNanos;
     boolean keepAlive;
+    /** True when the client sent {@code Expect: 100-continue} and waits for a status before sending the body. */
+    boolean expectContinue;
     String topic;
     SendTally tally;
     LineSplitter splitter;

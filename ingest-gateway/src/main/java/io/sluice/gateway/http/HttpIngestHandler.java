@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -42,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * stay held, so the next request on a keep-alive connection is read only after the response was written.
  * While the producer buffer is full, the connection still reads request heads and responds to those that need no
  * producer. An accepted ingest head stops its reads until the pause ends, so its body is read only when the
- * producer has room.
+ * producer has room. The handler sends 100 Continue for {@code Expect: 100-continue} only after the head passed
+ * every check. A request that will be rejected gets its final status instead, and the connection closes after it
+ * because the client may never send the announced body.
  *
  * <p>One instance per channel; every field is owned by the channel's event loop.
  */
@@ -55,6 +58,8 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
 
     private final IngestContext context;
     private final IngestOptions options;
+    /** The channel's head timer, or null in a pipeline without one. */
+    private RequestHeadTimeoutHandler headTimeout;
     private Exchange exchange;
 
     HttpIngestHandler(IngestContext context) {
@@ -63,8 +68,16 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        headTimeout = ctx.pipeline().get(RequestHeadTimeoutHandler.class);
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
             if (msg instanceof HttpRequest request) {
                 onRequest(ctx, request);
             }
@@ -79,6 +92,9 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
     @Override
     public void onLine(ByteBuf line, long lineNumber) {
         byte[] bytes = ByteBufUtil.getBytes(line);
+        if (lineNumber == 1) {
+            bytes = LineValidator.stripByteOrderMark(bytes);
+        }
         if (LineValidator.isBlank(bytes)) {
             return;
         }
@@ -133,28 +149,40 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
     }
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
-        exchange = new Exchange(request.protocolVersion(), HttpUtil.isKeepAlive(request), System.nanoTime());
-        if (request.decoderResult().isFailure()) {
-            // The codec drops every byte after a decoding failure, so no LastHttpContent may follow. The exchange
-            // therefore counts the body as ended, and the connection closes once the response is written.
-            exchange.keepAlive = false;
-            exchange.bodyEnded = true;
-            reject(ctx, HttpResponseStatus.BAD_REQUEST, GatewayMetrics.REASON_BAD_REQUEST,
-                    "invalid HTTP request: " + request.decoderResult().cause());
+        if (exchange != null && !exchange.keepAlive) {
+            // The exchange in progress closes the connection, so a request pipelined behind it gets no response.
             return;
         }
-        if (context.isDraining()) {
+        if (headTimeout != null) {
+            headTimeout.headReceived();
+        }
+        boolean http1 = request.protocolVersion().majorVersion() == 1;
+        exchange = new Exchange(http1 ? request.protocolVersion() : HttpVersion.HTTP_1_1,
+                http1 && HttpUtil.isKeepAlive(request), System.nanoTime());
+        exchange.expectContinue = HttpUtil.is100ContinueExpected(request);
+        if (request.decoderResult().isFailure()) {
+            rejectUndecodableHead(ctx, request);
+        } else if (!http1) {
+            rejectVersion(ctx, request);
+        } else if (context.isDraining()) {
             exchange.keepAlive = false;
+            endBeforeBodyIfExpected();
             sendResponse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
                     ResponseBodies.error("the gateway is shutting down; send the request again"));
-            return;
+        } else {
+            String topic = routeTopic(ctx, request);
+            if (topic != null) {
+                startIngest(ctx, topic);
+            }
         }
-        String topic = TopicPath.topic(request.uri());
-        if (routeRejected(ctx, request, topic)) {
-            return;
-        }
+    }
+
+    private void startIngest(ChannelHandlerContext ctx, String topic) {
         SendTally tally = new SendTally(IngestOptions.MAX_LISTED_LINES);
         exchange.startIngest(topic, tally, new LineSplitter(options.maxLineBytes(), ctx.alloc(), this));
+        if (exchange.expectContinue) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
         context.readGate().startBody(ctx.channel());
         if (log.isDebugEnabled() && context.readGate().isPaused()) {
             log.debug("HTTP connection {} {}: request to topic {} waits for the producer buffer to drain before"
@@ -162,26 +190,60 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
         }
     }
 
-    /** Sends the error response for a request that cannot be ingested and returns true; returns false otherwise. */
-    private boolean routeRejected(ChannelHandlerContext ctx, HttpRequest request, String topic) {
-        if (!TopicPath.isTopicsPath(request.uri())) {
+    private void rejectUndecodableHead(ChannelHandlerContext ctx, HttpRequest request) {
+        // The codec drops every byte after a decoding failure, so no LastHttpContent may follow. The exchange
+        // therefore counts the body as ended, and the connection closes once the response is written.
+        exchange.keepAlive = false;
+        exchange.bodyEnded = true;
+        Throwable cause = request.decoderResult().cause();
+        log.debug("HTTP connection {} {}: request head could not be decoded", ctx.channel().id().asShortText(),
+                ctx.channel().remoteAddress(), cause);
+        reject(ctx, HttpResponseStatus.BAD_REQUEST, GatewayMetrics.REASON_BAD_REQUEST,
+                "invalid HTTP request: " + HttpDecodeErrors.describeHead(request, cause));
+    }
+
+    /** Rejects a request of another HTTP major version, such as the HTTP/2 preface, with 505 in HTTP/1.1. */
+    private void rejectVersion(ChannelHandlerContext ctx, HttpRequest request) {
+        exchange.keepAlive = false;
+        exchange.bodyEnded = true;
+        HttpVersion version = request.protocolVersion();
+        String message = version.majorVersion() == 2
+                ? "HTTP/2 is not supported yet; send HTTP/1.1 requests"
+                : version.text() + " is not supported; send HTTP/1.1 requests";
+        reject(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, GatewayMetrics.REASON_BAD_REQUEST, message);
+    }
+
+    /**
+     * Returns the topic of a request that can be ingested; otherwise sends the error response and returns null.
+     * A malformed path under {@code /topics/} gets 400, a well-formed topic name that is not allowed gets 404.
+     */
+    private String routeTopic(ChannelHandlerContext ctx, HttpRequest request) {
+        String uri = request.uri();
+        if (!TopicPath.isTopicsPath(uri)) {
             reject(ctx, HttpResponseStatus.NOT_FOUND, GatewayMetrics.REASON_BAD_REQUEST,
-                    "no resource at " + request.uri() + "; send NDJSON with POST " + TopicPath.PREFIX + "{topic}");
-        } else if (!HttpMethod.POST.equals(request.method())) {
+                    "no resource at " + uri + "; send NDJSON with POST " + TopicPath.PREFIX + "{topic}");
+            return null;
+        }
+        if (!HttpMethod.POST.equals(request.method())) {
             reject(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, GatewayMetrics.REASON_BAD_REQUEST,
-                    "method " + request.method() + " is not allowed on " + request.uri() + "; use POST");
-        } else if (topic == null || !options.topics().contains(topic)) {
+                    "method " + request.method() + " is not allowed on " + uri + "; use POST");
+            return null;
+        }
+        TopicPath.Parsed path = TopicPath.parse(uri);
+        if (!path.isValid()) {
+            reject(ctx, HttpResponseStatus.BAD_REQUEST, GatewayMetrics.REASON_BAD_REQUEST, path.error());
+        } else if (!options.topics().contains(path.topic())) {
             reject(ctx, HttpResponseStatus.NOT_FOUND, GatewayMetrics.REASON_UNKNOWN_TOPIC,
-                    "topic '" + topic + "' is not in " + GatewayConfig.TOPICS.name() + "; allowed topics: "
+                    "topic '" + path.topic() + "' is not in " + GatewayConfig.TOPICS.name() + "; allowed topics: "
                             + String.join(",", options.topics()));
         } else if (!isNdjson(request)) {
             reject(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, GatewayMetrics.REASON_UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type must be " + NDJSON_MEDIA_TYPE + ", was "
                             + request.headers().get(HttpHeaderNames.CONTENT_TYPE));
         } else {
-            return false;
+            return path.topic();
         }
-        return true;
+        return null;
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -227,10 +289,10 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
     /** Stops ingesting at an undecodable chunk; the response is 400 and the connection closes after it. */
     private void onBodyDecodeFailure(ChannelHandlerContext ctx, Throwable cause) {
         exchange.keepAlive = false;
-        exchange.bodyError = "invalid HTTP body: " + cause.getMessage();
+        exchange.bodyError = "invalid HTTP body: " + HttpDecodeErrors.describeBody(cause);
         context.metrics().rejected(Transport.HTTP, GatewayMetrics.REASON_BAD_REQUEST);
         log.debug("HTTP connection {} {}: {}", ctx.channel().id().asShortText(), ctx.channel().remoteAddress(),
-                exchange.bodyError);
+                exchange.bodyError, cause);
         exchange.stopIngest(true);
     }
 
@@ -275,11 +337,24 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
         sendResponse(ctx, current, status, ResponseBodies.outcome(tally, error));
     }
 
+    /** Sends the error response for a request rejected at its head, before any body byte was read. */
     private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String reason, String message) {
+        endBeforeBodyIfExpected();
         context.metrics().rejected(Transport.HTTP, reason);
         log.debug("HTTP connection {} {}: {} {}", ctx.channel().id().asShortText(), ctx.channel().remoteAddress(),
                 status.code(), message);
         sendResponse(ctx, status, ResponseBodies.error(message));
+    }
+
+    /**
+     * Closes the connection after the response when the client waits for 100 Continue: it may never send the
+     * announced body, so reading on would take its next request for body bytes.
+     */
+    private void endBeforeBodyIfExpected() {
+        if (exchange.expectContinue) {
+            exchange.keepAlive = false;
+            exchange.bodyEnded = true;
+        }
     }
 
     private void sendResponse(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body) {
@@ -320,6 +395,9 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter implements Li
         if (!current.keepAlive || context.isDraining()) {
             ctx.close();
             return;
+        }
+        if (headTimeout != null) {
+            headTimeout.awaitNextHead();
         }
         context.readGate().release(ctx.channel());
     }

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sluice.gateway.IngestContext;
@@ -16,9 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the pipeline of an HTTP ingest connection. {@link FlowControlHandler} sits behind the codec so that,
- * while reads are paused or held, messages already decoded from one socket read are delivered one per
- * {@code read()} instead of all at once.
+ * Builds the pipeline of an HTTP ingest connection. {@link RequestHeadTimeoutHandler} sits in front of the codec
+ * to see raw reads. {@link FlowControlHandler} sits behind the codec so that, while reads are paused or held,
+ * messages already decoded from one socket read are delivered one per {@code read()} instead of all at once.
+ * {@link HttpIngestHandler} sends 100 Continue itself, after its checks of the request head.
  *
  * <p>The connection keeps reading request heads while the producer buffer is full, and memory still stays
  * bounded by configuration. Between requests the connection reads either a request head, which the codec caps
@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpIngestInitializer extends ChannelInitializer<SocketChannel> {
 
-    private static final int MAX_INITIAL_LINE_BYTES = 8192;
-    private static final int MAX_HEADER_BYTES = 16384;
+    static final int MAX_INITIAL_LINE_BYTES = 8192;
+    static final int MAX_HEADER_BYTES = 16384;
     private static final int MAX_CHUNK_BYTES = 65536;
     /** Netty's defaults for the adaptive receive buffer, set here because the memory bound above relies on them. */
     private static final int MIN_READ_BUFFER_BYTES = 64;
@@ -40,20 +40,19 @@ public final class HttpIngestInitializer extends ChannelInitializer<SocketChanne
     private static final int MAX_READ_BUFFER_BYTES = 65536;
     private static final AdaptiveRecvByteBufAllocator READ_BUFFER_ALLOCATOR = new AdaptiveRecvByteBufAllocator(
             MIN_READ_BUFFER_BYTES, INITIAL_READ_BUFFER_BYTES, MAX_READ_BUFFER_BYTES);
-    private static final byte[] TOO_MANY_CONNECTIONS_RESPONSE = ("HTTP/1.1 503 Service Unavailable\r\n"
-            + "Content-Type: application/json\r\nConnection: close\r\nContent-Length: 59\r\n\r\n"
-            + "{\"error\":\"too many connections; retry after a short delay\"}").getBytes(StandardCharsets.US_ASCII);
 
     private final IngestContext context;
+    private final byte[] tooManyConnectionsResponse;
 
     public HttpIngestInitializer(IngestContext context) {
         this.context = context;
+        this.tooManyConnectionsResponse = tooManyConnectionsResponse(context.options().retryAfterSeconds());
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
         if (!context.admit(channel, Transport.HTTP, ReadGate.PauseScope.REQUEST_BODIES)) {
-            channel.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY_CONNECTIONS_RESPONSE))
+            channel.writeAndFlush(Unpooled.wrappedBuffer(tooManyConnectionsResponse))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
@@ -61,10 +60,19 @@ public final class HttpIngestInitializer extends ChannelInitializer<SocketChanne
         long idleMs = context.options().idleTimeout().toMillis();
         channel.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
+                .addLast("head-timeout", new RequestHeadTimeoutHandler(context.options().requestHeaderTimeout(),
+                        context.metrics()))
                 .addLast("codec", newCodec())
-                .addLast("expect-continue", new HttpServerExpectContinueHandler())
                 .addLast("flow-control", new FlowControlHandler())
                 .addLast("ingest", new HttpIngestHandler(context));
+    }
+
+    /** Builds the raw 503 for a connection over the cap; it is written before any handler is added. */
+    private static byte[] tooManyConnectionsResponse(long retryAfterSeconds) {
+        String body = "{\"error\":\"too many connections; retry after " + retryAfterSeconds + " seconds\"}";
+        return ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                + "Retry-After: " + retryAfterSeconds + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Creates the HTTP codec with the head and chunk limits the memory bound above relies on. */

@@ -9,9 +9,10 @@ import java.util.List;
  * ended and every send was acknowledged or failed.
  *
  * <p>Thread ownership: {@link #rejected}, {@link #sent} and {@link #inputComplete} run on the channel's event
- * loop; {@link #acked} and {@link #failed} run on the producer I/O thread or, for failures detected inside
- * {@code send()}, on the event loop. All state is guarded by {@code this}. The completion callback runs on
- * whichever thread made the tally complete, so it must hand work to the event loop itself.
+ * loop; {@link #acked}, {@link #failed} and {@link #rejectedAfterSend} run on the producer I/O thread or, for
+ * failures detected inside {@code send()}, on the event loop. All state is guarded by {@code this}. The
+ * completion callback runs on whichever thread made the tally complete, so it must hand work to the event loop
+ * itself.
  */
 public final class SendTally {
 
@@ -30,6 +31,7 @@ public final class SendTally {
     private long ackedCount;
     private long failedCount;
     private long rejectedCount;
+    private long rejectedAfterSendCount;
     private boolean inputComplete;
     private Runnable onComplete;
     private boolean completed;
@@ -44,6 +46,20 @@ public final class SendTally {
         if (rejections.size() < maxListedEntries) {
             rejections.add(new Rejection(lineNumber, reason, detail));
         }
+    }
+
+    /**
+     * Records a line that was handed to the producer but that Kafka rejected for good, such as a record above
+     * {@code max.request.size}: it counts as rejected, not failed, and its send is no longer in flight.
+     */
+    public void rejectedAfterSend(long lineNumber, RejectReason reason, String detail) {
+        Runnable callback;
+        synchronized (this) {
+            rejected(lineNumber, reason, detail);
+            rejectedAfterSendCount++;
+            callback = completionIfDone();
+        }
+        run(callback);
     }
 
     /** Records that a line was handed to the producer. */
@@ -87,7 +103,7 @@ public final class SendTally {
     }
 
     public synchronized long inFlight() {
-        return sentCount - ackedCount - failedCount;
+        return sentCount - ackedCount - failedCount - rejectedAfterSendCount;
     }
 
     public synchronized boolean isInputComplete() {

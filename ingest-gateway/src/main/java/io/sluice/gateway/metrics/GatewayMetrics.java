@@ -44,6 +44,7 @@ public final class GatewayMetrics implements AutoCloseable {
     public static final String REASON_UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
     public static final String REASON_TOO_MANY_CONNECTIONS = "too_many_connections";
     public static final String REASON_BAD_REQUEST = "bad_request";
+    public static final String REASON_HEADER_TIMEOUT = "header_timeout";
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();

@@ -1,13 +1,10 @@
 package io.sluice.gateway.tcp;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.sluice.common.logging.RateLimitedLogger;
 import io.sluice.gateway.DrainEvent;
@@ -25,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends each NDJSON line of a raw TCP connection to {@code gateway.tcp.topic}. Invalid lines are counted and
- * logged, and the connection stays open. When the client shuts down its output (half-close), the handler waits
- * until every send of the connection was acknowledged or failed, writes one summary line
- * {@code {"acked":N,"rejected":M,"failed":K}} and closes.
+ * logged, and the connection stays open. When the client shuts down its output (half-close), the connection is
+ * idle for {@code gateway.idle.timeout} or the gateway drains, the handler stops reading, waits until every send
+ * of the connection was acknowledged or failed, writes one summary line {@code {"acked":N,"rejected":M,"failed":K}}
+ * and closes. A UTF-8 byte order mark at the start of the stream is removed.
  *
  * <p>One instance per channel; fields other than the thread-safe {@link SendTally} are owned by the event loop.
  */
@@ -55,20 +53,22 @@ final class TcpIngestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf line = (ByteBuf) msg;
-        try {
-            lineNumber++;
-            byte[] bytes = ByteBufUtil.getBytes(line);
-            if (LineValidator.isBlank(bytes)) {
-                return;
-            }
-            LineVerdict verdict = context.ingester().ingest(Transport.TCP, topic, bytes, lineNumber,
-                    context.ingester().receiveTimeMs(), tally);
-            if (!verdict.isAccepted()) {
-                logRejected(ctx, verdict.reason(), verdict.detail());
-            }
-        } finally {
-            line.release();
+        lineNumber++;
+        if (msg instanceof NdjsonLineDecoder.TooLongLine tooLong) {
+            rejectTooLong(ctx, tooLong.lengthBytes());
+            return;
+        }
+        byte[] bytes = (byte[]) msg;
+        if (lineNumber == 1) {
+            bytes = LineValidator.stripByteOrderMark(bytes);
+        }
+        if (LineValidator.isBlank(bytes)) {
+            return;
+        }
+        LineVerdict verdict = context.ingester().ingest(Transport.TCP, topic, bytes, lineNumber,
+                context.ingester().receiveTimeMs(), tally);
+        if (!verdict.isAccepted()) {
+            logRejected(ctx, verdict.reason(), verdict.detail());
         }
     }
 
@@ -88,13 +88,6 @@ final class TcpIngestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            lineNumber++;
-            String detail = "line is above the limit gateway.max.line.bytes=" + context.options().maxLineBytes();
-            context.ingester().reject(Transport.TCP, lineNumber, RejectReason.TOO_LONG, detail, tally);
-            logRejected(ctx, RejectReason.TOO_LONG, detail);
-            return;
-        }
         if (cause instanceof IOException) {
             log.debug("Closing TCP connection {} {} after an I/O error: {}", ctx.channel().id().asShortText(),
                     ctx.channel().remoteAddress(), String.valueOf(cause));
@@ -103,6 +96,13 @@ final class TcpIngestHandler extends ChannelInboundHandlerAdapter {
                     ctx.channel().remoteAddress(), String.valueOf(cause));
         }
         ctx.close();
+    }
+
+    private void rejectTooLong(ChannelHandlerContext ctx, long lengthBytes) {
+        String detail = "line is " + lengthBytes + " bytes, above the limit gateway.max.line.bytes="
+                + context.options().maxLineBytes();
+        context.ingester().reject(Transport.TCP, lineNumber, RejectReason.TOO_LONG, detail, tally);
+        logRejected(ctx, RejectReason.TOO_LONG, detail);
     }
 
     private void endInput(ChannelHandlerContext ctx, String cause) {
@@ -124,13 +124,13 @@ final class TcpIngestHandler extends ChannelInboundHandlerAdapter {
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** Ends an idle connection as a half-close does, so the client still learns what was written. */
     private void closeIfIdle(ChannelHandlerContext ctx) {
-        if (inputEnded || tally.inFlight() > 0 || context.readGate().isPaused()) {
+        if (inputEnded || context.readGate().isPaused()) {
             return;
         }
-        log.debug("Closing TCP connection {} {}: idle for {} (gateway.idle.timeout)",
-                ctx.channel().id().asShortText(), ctx.channel().remoteAddress(), context.options().idleTimeout());
-        ctx.close();
+        context.readGate().hold(ctx.channel());
+        endInput(ctx, "it was idle for " + context.options().idleTimeout() + " (gateway.idle.timeout)");
     }
 
     private void logRejected(ChannelHandlerContext ctx, RejectReason reason, String detail) {

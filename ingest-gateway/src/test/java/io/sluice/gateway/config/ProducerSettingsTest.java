@@ -92,4 +92,36 @@ class ProducerSettingsTest {
         assertThat(IngestOptions.from(Settings.of(GatewayConfig.DEFINITION, Map.of())).lowWaterMark())
                 .isEqualTo(0.5);
     }
+
+    @Test
+    void defaultLineLimitFitsDefaultRequestSize() {
+        Settings defaults = Settings.of(GatewayConfig.DEFINITION, Map.of());
+
+        assertThat(IngestOptions.from(defaults).maxLineBytes()).isEqualTo(1_000_000);
+        assertThat(ProducerSettings.from(defaults)).doesNotContainKey("max.request.size");
+    }
+
+    @Test
+    void lineLimitAboveRequestSizeRejected() {
+        Settings settings = Settings.of(GatewayConfig.DEFINITION, Map.of("gateway.max.line.bytes", "1MiB"));
+
+        assertThatThrownBy(() -> ProducerSettings.from(settings))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gateway.max.line.bytes=1048576")
+                .hasMessageContaining("max.request.size=1048576");
+    }
+
+    @Test
+    void lineLimitCheckedAgainstOverriddenRequestSize() {
+        Settings fits = Settings.of(GatewayConfig.DEFINITION, Map.of("gateway.max.line.bytes", "2000000",
+                "kafka.producer.max.request.size", "2100000"));
+        Settings tooSmall = Settings.of(GatewayConfig.DEFINITION, Map.of("kafka.producer.max.request.size",
+                "500000"));
+
+        assertThat(ProducerSettings.from(fits)).containsEntry("max.request.size", "2100000");
+        assertThatThrownBy(() -> ProducerSettings.from(tooSmall))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gateway.max.line.bytes=1000000")
+                .hasMessageContaining("kafka.producer.max.request.size=500000");
+    }
 }

@@ -33,6 +33,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -52,8 +54,9 @@ class HttpIngestHandlerTest {
     private final ReadGate gate = new ReadGate(System::nanoTime);
     private final NonBlockingProducer producer = new NonBlockingProducer(mock, gate, 0.5, () -> { });
     private final IngestOptions options = new IngestOptions(Set.of("events"), "events", "id", 1024, 0, 10,
-            Duration.ofSeconds(60), Duration.ofSeconds(5), 0.5);
-    private final GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), options.topics());
+            Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(30), 0.5);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final GatewayMetrics metrics = new GatewayMetrics(registry, options.topics());
     private final IngestContext context = new IngestContext(options, new LineIngester(producer,
             new LineValidator("id"), new RecordFactory(Clock.fixed(Instant.ofEpochMilli(NOW_MS), ZoneOffset.UTC)),
             metrics), gate, new ConnectionLimiter(10), metrics,
@@ -264,6 +267,102 @@ class HttpIngestHandlerTest {
             between.finishAndReleaseAll();
             waiting.finishAndReleaseAll();
         }
+    }
+
+    @Test
+    void slowRequestHeadGets408AndCloses() {
+        EmbeddedChannel wire = wireWithHeadTimeout();
+        try {
+            assertThat(send(wire, "POST /topics/ev")).isEmpty();
+            wire.advanceTimeBy(29, TimeUnit.SECONDS);
+            assertThat(send(wire, "ents HTTP/1.1\r\nHost: x\r\n")).isEmpty();
+
+            wire.advanceTimeBy(2, TimeUnit.SECONDS);
+            wire.runScheduledPendingTasks();
+            wire.runPendingTasks();
+
+            String response = drainOutbound(wire);
+            assertThat(response).startsWith("HTTP/1.1 408").contains("gateway.request.header.timeout");
+            assertThat(wire.isOpen()).isFalse();
+            assertThat(rejectedCount("header_timeout")).isEqualTo(1.0);
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void headTimerOnlyRunsWhileHeadArrives() {
+        EmbeddedChannel wire = wireWithHeadTimeout();
+        try {
+            String body = "{\"id\":\"a\"}\n";
+            assertThat(send(wire, head("POST", "/topics/events", NDJSON, body.length()))).isEmpty();
+            wire.advanceTimeBy(40, TimeUnit.SECONDS);
+            wire.runScheduledPendingTasks();
+            send(wire, body);
+            mock.completeNext();
+            wire.runPendingTasks();
+            assertThat(drainOutbound(wire)).startsWith("HTTP/1.1 200");
+
+            wire.advanceTimeBy(40, TimeUnit.SECONDS);
+            wire.runScheduledPendingTasks();
+            assertThat(drainOutbound(wire)).as("output of a connection idle between requests").isEmpty();
+            assertThat(wire.isOpen()).isTrue();
+
+            send(wire, "G");
+            wire.advanceTimeBy(31, TimeUnit.SECONDS);
+            wire.runScheduledPendingTasks();
+            assertThat(drainOutbound(wire)).startsWith("HTTP/1.1 408");
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void undecodableHeadsGetPlainMessages() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("Content-Length: 5\r\nContent-Length: 6", "invalid Content-Length header");
+        expected.put("Content-Length: five", "invalid Content-Length header");
+        expected.put("Transfer-Encoding: chunked\r\nContent-Length: 6", "invalid Content-Length header");
+        expected.put("Bad Name: x", "malformed request head");
+        expected.put("X-Pad: " + "p".repeat(20_000), "request headers longer than 16384 bytes");
+        for (Map.Entry<String, String> entry : expected.entrySet()) {
+            EmbeddedChannel wire = wireRegisteredWithGate();
+            try {
+                String response = send(wire, "POST /topics/events HTTP/1.1\r\nHost: x\r\n" + entry.getKey()
+                        + "\r\n\r\n");
+
+                assertThat(response).as("response to %s", entry.getValue()).startsWith("HTTP/1.1 400")
+                        .contains("invalid HTTP request: " + entry.getValue())
+                        .doesNotContain("Exception").doesNotContain("io.netty");
+            } finally {
+                wire.finishAndReleaseAll();
+            }
+        }
+    }
+
+    @Test
+    void invalidChunkSizeMessageIsPlain() {
+        EmbeddedChannel wire = wireRegisteredWithGate();
+        try {
+            String response = send(wire, "POST /topics/events HTTP/1.1\r\nHost: x\r\nContent-Type: " + NDJSON
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+
+            assertThat(response).startsWith("HTTP/1.1 400").contains("invalid HTTP body: invalid chunk size")
+                    .doesNotContain("Exception");
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    private EmbeddedChannel wireWithHeadTimeout() {
+        EmbeddedChannel wire = new EmbeddedChannel(new RequestHeadTimeoutHandler(Duration.ofSeconds(30), metrics),
+                HttpIngestInitializer.newCodec(), new FlowControlHandler(), new HttpIngestHandler(context));
+        gate.register(wire, ReadGate.PauseScope.REQUEST_BODIES);
+        return wire;
+    }
+
+    private double rejectedCount(String reason) {
+        return registry.get(GatewayMetrics.EVENTS_REJECTED).tag("reason", reason).counter().count();
     }
 
     private EmbeddedChannel wireRegisteredWithGate() {

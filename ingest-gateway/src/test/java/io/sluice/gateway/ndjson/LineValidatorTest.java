@@ -98,6 +98,51 @@ class LineValidatorTest {
         assertThat(LineValidator.isBlank(utf8(" {}"))).isFalse();
     }
 
+    @Test
+    void nestingDepthDetailIsPlain() {
+        LineVerdict verdict = validator.validate(utf8("{\"a\":" + "[".repeat(1001) + "]".repeat(1001) + "}"));
+
+        assertThat(verdict.reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+        assertThat(verdict.detail()).startsWith("JSON nested deeper than 1000 levels")
+                .doesNotContain("StreamReadConstraints");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":NaN}", "{\"a\":-Infinity}", "{\"a\":[1,Infinity]}"})
+    void nonNumericNumberDetailIsPlain(String line) {
+        LineVerdict verdict = validator.validate(utf8(line));
+
+        assertThat(verdict.reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+        assertThat(verdict.detail()).startsWith("NaN and Infinity are not valid JSON numbers")
+                .contains("column").doesNotContain("JsonReadFeature");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":\"\\ud800\"}", "{\"a\":\"x\\uDFFF\"}", "{\"a\":[\"\\ud83d\"]}",
+            "{\"a\":\"\\ud83d\\u0041\"}"})
+    void loneSurrogateEscapeRejected(String line) {
+        LineVerdict verdict = validator.validate(utf8(line));
+
+        assertThat(verdict.reason()).isEqualTo(RejectReason.INVALID_UTF8);
+        assertThat(verdict.detail()).contains("surrogate");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":\"\\ud83d\\ude00\"}", "{\"a\":\"\\\\ud800\"}", "{\"a\":\"a\\u0000b\"}"})
+    void validEscapesAccepted(String line) {
+        assertThat(validator.validate(utf8(line)).isAccepted()).as(line).isTrue();
+    }
+
+    @Test
+    void byteOrderMarkInsideStreamRejected() {
+        byte[] line = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'};
+
+        LineVerdict verdict = validator.validate(line);
+
+        assertThat(verdict.reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+        assertThat(verdict.detail()).contains("byte order mark");
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

@@ -1,12 +1,10 @@
 package io.sluice.gateway.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.TooLongFrameException;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,13 +35,21 @@ class NdjsonLineDecoderTest {
     }
 
     @Test
-    void tooLongLineFailsThenDecodingContinues() {
+    void tooLongLineReportedThenDecodingContinues() {
         write("ok\n01234");
         assertThat(readLines()).containsExactly("ok");
 
-        assertThatThrownBy(() -> write("56789ABCDEF\nnext\n")).isInstanceOf(TooLongFrameException.class);
-        write("");
-        assertThat(readLines()).containsExactly("next");
+        write("56789ABCDEF\r\nnext\n");
+
+        assertThat(readLines()).containsExactly("too_long(16)", "next");
+    }
+
+    @Test
+    void lineAtLimitWithCrlfSplitBeforeLf() {
+        write("0123456789\r");
+        write("\n");
+
+        assertThat(readLines()).containsExactly("0123456789");
     }
 
     @Test
@@ -55,16 +61,30 @@ class NdjsonLineDecoderTest {
         assertThat(readLines()).containsExactly("last");
     }
 
+    @Test
+    void finalOverLongLineReportedAtHalfClose() {
+        write("a\n" + "x".repeat(25));
+        assertThat(readLines()).containsExactly("a");
+
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+
+        assertThat(readLines()).containsExactly("too_long(25)");
+        assertThat(channel.finish()).isFalse();
+    }
+
     private void write(String text) {
         channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }
 
     private List<String> readLines() {
         List<String> lines = new ArrayList<>();
-        ByteBuf line;
-        while ((line = channel.readInbound()) != null) {
-            lines.add(line.toString(StandardCharsets.UTF_8));
-            line.release();
+        Object message;
+        while ((message = channel.readInbound()) != null) {
+            if (message instanceof NdjsonLineDecoder.TooLongLine tooLong) {
+                lines.add("too_long(" + tooLong.lengthBytes() + ")");
+            } else {
+                lines.add(new String((byte[]) message, StandardCharsets.UTF_8));
+            }
         }
         return lines;
     }
