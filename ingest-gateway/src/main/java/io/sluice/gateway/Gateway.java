@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
     private void ensureTopics() {
         Duration timeout = settings.get(GatewayConfig.TOPICS_READY_TIMEOUT);
         log.info("Waiting up to {} for topics {} to be ready", timeout, options.topics());
-        Admin admin = Admin.create(settings.passThrough(ConfigDef.KAFKA_ADMIN_PREFIX));
+        Admin admin = Admin.create(settings.kafkaClientConfig(ConfigDef.KAFKA_ADMIN_PREFIX, Map.of(), Map.of()));
         try {
             Map<String, Integer> partitions = TopicReadiness.ensureTopics(admin, options.topics(),
                     settings.get(GatewayConfig.TOPICS_CREATE), settings.get(GatewayConfig.TOPICS_PARTITIONS),

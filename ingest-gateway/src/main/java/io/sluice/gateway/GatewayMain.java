@@ -2,6 +2,7 @@ package io.sluice.gateway;
 
 import io.sluice.common.config.ConfigException;
 import io.sluice.common.config.Settings;
+import io.sluice.common.config.StartupErrors;
 import io.sluice.gateway.config.GatewayConfig;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,11 +34,15 @@ public final class GatewayMain implements Callable<Integer> {
         try {
             settings = Settings.load(GatewayConfig.DEFINITION, configFile, System.getenv(), Map.of());
         } catch (ConfigException e) {
-            System.err.println("Invalid configuration: " + e.getMessage());
-            return 2;
+            return StartupErrors.report(e);
         }
         log.info("Effective configuration:\n{}", settings.describe());
-        Gateway gateway = Gateway.start(settings);
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(settings);
+        } catch (RuntimeException e) {
+            return StartupErrors.report(e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Shutdown signal received");

@@ -58,6 +58,8 @@ public final class ProducerSettings {
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "sluice-gateway");
         long maxLineBytes = settings.get(GatewayConfig.MAX_LINE_BYTES);
         requireLineFits(config, overrides, maxLineBytes, ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        // Kafka's own checks of value types and combinations, before the gateway makes any connection.
+        settings.validateKafkaClientConfig(ConfigDef.KAFKA_PRODUCER_PREFIX, config);
         return config;
     }
 
