@@ -28,6 +28,8 @@ final class PartitionLag {
      * refresh, although the log has grown since.
      */
     private volatile long lagRecordsAtRefresh;
+    /** Highest log end offset any refresh has read for this assignment; only the poll thread writes it. */
+    private volatile long highestLogEndOffset = -1;
     /** Wall clock time of the refresh that first showed the current backlog, or -1 while the lag is 0. */
     private volatile long backlogSeenMs = -1;
     private volatile long lastWrittenTimestampMs = -1;
@@ -69,6 +71,11 @@ final class PartitionLag {
      * was sent, so the lag is never below the backlog at that moment.
      */
     void logEndOffset(long logEndOffset, long nextOffsetBeforeRead, long nowMs) {
+        // A partition that was paused and just resumed reports the log end offset of its last fetch before the
+        // pause, older than one read while it was paused. Log end offsets only grow (short of an unclean leader
+        // election truncating the log), so keep the highest seen.
+        logEndOffset = Math.max(logEndOffset, highestLogEndOffset);
+        highestLogEndOffset = logEndOffset;
         long lag = 0;
         if (logEndOffset >= 0 && nextOffsetBeforeRead >= 0) {
             lag = Math.max(0, logEndOffset - nextOffsetBeforeRead);
