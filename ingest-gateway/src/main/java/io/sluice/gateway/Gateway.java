@@ -26,6 +26,7 @@ import io.sluice.gateway.config.IngestOptions;
 import io.sluice.gateway.config.ProducerSettings;
 import io.sluice.gateway.http.HttpIngestInitializer;
 import io.sluice.gateway.kafka.MetadataWarmup;
+import io.sluice.gateway.kafka.KafkaReachability;
 import io.sluice.gateway.kafka.NonBlockingProducer;
 import io.sluice.gateway.kafka.RecordFactory;
 import io.sluice.gateway.metrics.GatewayMetrics;
@@ -68,6 +69,7 @@ public final class Gateway implements AutoCloseable {
     private GatewayMetrics metrics;
     private NonBlockingProducer producer;
     private KafkaClientMetrics kafkaClientMetrics;
+    private KafkaReachability kafkaReachability;
     private IngestContext context;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
@@ -116,18 +118,20 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** True from the end of {@link #start} until {@link #close} begins. */
+    /** Returns true once started, until shutdown begins, while the last Kafka check found the cluster answering. */
     public boolean isReady() {
-        return ready;
+        return ready && (kafkaReachability == null || kafkaReachability.isReachable());
     }
 
     private void startAll() {
         String bindHost = settings.get(GatewayConfig.BIND_HOST);
-        adminServer = AdminServer.start(bindHost, settings.get(GatewayConfig.ADMIN_PORT), registry, () -> ready);
+        adminServer = AdminServer.start(bindHost, settings.get(GatewayConfig.ADMIN_PORT), registry, this::isReady);
         log.info("Admin server listening on {}:{}", bindHost, adminServer.port());
         ensureTopics();
         metrics = new GatewayMetrics(registry, options.topics());
         metrics.bindReadGate(readGate);
         startProducer();
+        startKafkaChecks();
         context = createContext();
         startListeners(bindHost);
         ready = true;
@@ -163,6 +167,13 @@ public final class Gateway implements AutoCloseable {
         kafkaClientMetrics = new KafkaClientMetrics(kafkaProducer);
         kafkaClientMetrics.bindTo(registry);
         MetadataWarmup.warmUp(kafkaProducer, options.topics(), settings.get(GatewayConfig.TOPICS_READY_TIMEOUT));
+    }
+
+    private void startKafkaChecks() {
+        Admin admin = Admin.create(settings.kafkaClientConfig(ConfigDef.KAFKA_ADMIN_PREFIX, Map.of(), Map.of()));
+        kafkaReachability = new KafkaReachability(admin, settings.get(GatewayConfig.KAFKA_CHECK_INTERVAL));
+        metrics.bindKafkaReachability(kafkaReachability);
+        kafkaReachability.start();
     }
 
     private IngestContext createContext() {
@@ -265,6 +276,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void closeAdminAndMetrics() {
+        if (kafkaReachability != null) {
+            kafkaReachability.close();
+        }
         if (adminServer != null) {
             adminServer.close();
         }

@@ -61,6 +61,10 @@ public final class GatewayConfig {
             .validate(d -> !d.isNegative(), "must not be negative");
     public static final ConfigKey<Integer> IO_THREADS = ConfigKey.integer("gateway.io.threads", 0,
             "Netty event loop threads for ingest connections (0: Netty's default of twice the cores)").range(0, 1024);
+    public static final ConfigKey<Duration> KAFKA_CHECK_INTERVAL = ConfigKey.duration("gateway.kafka.check.interval",
+            Duration.ofSeconds(10), "How often /readyz asks the Kafka cluster to answer; it reports not ready while"
+            + " the cluster does not answer within half this interval")
+            .validate(d -> d.toMillis() >= 200, "must be at least 200ms");
     public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string(ConfigDef.KAFKA_BOOTSTRAP_SERVERS,
             "localhost:9092", "Kafka bootstrap servers, host:port[,host:port...]");
 
@@ -68,7 +72,7 @@ public final class GatewayConfig {
                     TCP_TOPIC, TOPICS_CREATE, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_READY_TIMEOUT,
                     KEY_FIELD, MAX_LINE_BYTES, MAX_REQUEST_BYTES, MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_HEADER_TIMEOUT,
                     LOW_WATER_MARK,
-                    RETRY_AFTER, SHUTDOWN_TIMEOUT, IO_THREADS, BOOTSTRAP_SERVERS)
+                    RETRY_AFTER, SHUTDOWN_TIMEOUT, IO_THREADS, KAFKA_CHECK_INTERVAL, BOOTSTRAP_SERVERS)
             .withPassThroughPrefixes(ConfigDef.KAFKA_PRODUCER_PREFIX, ConfigDef.KAFKA_ADMIN_PREFIX,
                     ConfigDef.KAFKA_COMMON_PREFIX);
 

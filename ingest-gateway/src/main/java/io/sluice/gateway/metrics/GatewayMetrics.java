@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.gateway.backpressure.ReadGate;
+import io.sluice.gateway.kafka.KafkaReachability;
 import io.sluice.gateway.kafka.NonBlockingProducer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ public final class GatewayMetrics implements AutoCloseable {
     public static final String PRODUCER_BUFFER_USED_BYTES = "sluice.gateway.producer.buffer.used.bytes";
     public static final String PRODUCER_BUFFER_TOTAL_BYTES = "sluice.gateway.producer.buffer.total.bytes";
     public static final String HTTP_REQUESTS = "sluice.gateway.http.requests";
+    public static final String KAFKA_REACHABLE = "sluice.gateway.kafka.reachable";
 
     /** Reasons for the rejected counter beyond the per-line {@code RejectReason} labels. */
     public static final String REASON_UNKNOWN_TOPIC = "unknown_topic";
@@ -86,6 +88,13 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("Producer buffer.memory in use, in bytes").register(registry));
         register(Gauge.builder(PRODUCER_BUFFER_TOTAL_BYTES, producer, NonBlockingProducer::bufferTotalBytes)
                 .description("Producer buffer.memory, in bytes").register(registry));
+    }
+
+    /** Registers the gauge of whether the last Kafka check found the cluster answering. */
+    public void bindKafkaReachability(KafkaReachability reachability) {
+        register(Gauge.builder(KAFKA_REACHABLE, reachability, r -> r.isReachable() ? 1 : 0)
+                .description("1 while the last check found the Kafka cluster answering; /readyz is 503 while 0")
+                .register(registry));
     }
 
     /** Counters for {@code topic}, which must be one of the allowed topics. */
