@@ -3,6 +3,7 @@ package io.sluice.writer;
 import io.sluice.common.config.ConfigException;
 import io.sluice.common.config.Settings;
 import io.sluice.common.config.StartupErrors;
+import io.sluice.common.lifecycle.ParentWatch;
 import io.sluice.writer.config.WriterConfig;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,6 +54,7 @@ public final class WriterMain implements Callable<Integer> {
             writer.close();
             stopped.countDown();
         }, "sluice-writer-shutdown"));
+        ParentWatch.startFromSystemProperty("db-writer");
         while (!stopped.await(1, TimeUnit.SECONDS)) {
             if (!writer.isRunning() && !shutdownRequested.get()) {
                 LOG.error("db-writer stopped after a fatal error (see the log above), exiting so it can be restarted");

@@ -3,6 +3,8 @@ package io.sluice.embedded;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -18,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * crash and throughput tests that must reflect a real deployment; both settings are then on.
  *
  * <p>zonky's own JVM shutdown hook is turned off, because it stopped the server while other shutdown hooks still
- * drained writers into it. The caller closes the server itself, after everything that writes to it. A JVM that
- * exits without {@link #close()} leaves the {@code postgres} process running.
+ * drained writers into it. The caller closes the server itself, after everything that writes to it. So that a JVM
+ * killed without {@link #close()} (SIGKILL) does not leave the server running and holding its data directory, a
+ * small shell process watches the JVM and stops the server with SIGINT (PostgreSQL's fast shutdown) once the JVM
+ * is gone; {@link #close()} ends that watcher first.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -33,10 +37,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
     private final boolean durable;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Process orphanWatcher;
 
     private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres, boolean durable) {
         this.postgres = postgres;
         this.durable = durable;
+        this.orphanWatcher = startOrphanWatcher(postgres.getPort());
     }
 
     /** Starts a non-durable server in a temporary data directory. */
@@ -72,6 +78,38 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return started;
         } catch (IOException e) {
             throw new UncheckedIOException("failed to start embedded PostgreSQL on 127.0.0.1:" + port, e);
+        }
+    }
+
+    /**
+     * Starts {@code sh} waiting for this JVM to exit, then sending SIGINT to the postmaster listening on
+     * {@code port}, if that pid still belongs to a {@code postgres} process. Returns null, with a warning, when the
+     * postmaster or {@code sh} cannot be found; the server then outlives a killed JVM.
+     */
+    private static Process startOrphanWatcher(int port) {
+        OptionalLong postmaster = ProcessHandle.allProcesses()
+                .filter(process -> process.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .filter(process -> process.info().arguments()
+                        .map(arguments -> Arrays.asList(arguments).contains(String.valueOf(port))).orElse(false))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst();
+        if (postmaster.isEmpty()) {
+            log.warn("No postgres process found for port {}; it keeps running if this JVM is killed", port);
+            return null;
+        }
+        long jvmPid = ProcessHandle.current().pid();
+        long pgPid = postmaster.getAsLong();
+        String script = "while kill -0 " + jvmPid + " 2>/dev/null; do sleep 1; done; "
+                + "[ \"$(cat /proc/" + pgPid + "/comm 2>/dev/null)\" = postgres ] && kill -INT " + pgPid;
+        try {
+            return new ProcessBuilder("sh", "-c", script)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            log.warn("Could not start the watcher that stops PostgreSQL (pid {}) if this JVM is killed: {}", pgPid,
+                    e.toString());
+            return null;
         }
     }
 
@@ -115,6 +153,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return;
         }
         int port = port();
+        if (orphanWatcher != null) {
+            orphanWatcher.destroy();
+        }
         try {
             postgres.close();
             log.info("Embedded PostgreSQL on 127.0.0.1:{} stopped", port);

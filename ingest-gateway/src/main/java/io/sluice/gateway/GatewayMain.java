@@ -3,6 +3,7 @@ package io.sluice.gateway;
 import io.sluice.common.config.ConfigException;
 import io.sluice.common.config.Settings;
 import io.sluice.common.config.StartupErrors;
+import io.sluice.common.lifecycle.ParentWatch;
 import io.sluice.gateway.config.GatewayConfig;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,6 +50,7 @@ public final class GatewayMain implements Callable<Integer> {
             gateway.close();
             stopped.countDown();
         }, "sluice-gateway-shutdown"));
+        ParentWatch.startFromSystemProperty(Gateway.APPLICATION);
         stopped.await();
         return 0;
     }

@@ -2,6 +2,7 @@ package io.sluice.cli.topology;
 
 import io.sluice.cli.stack.EmbeddedStack;
 import io.sluice.common.kafka.TopicReadiness;
+import io.sluice.common.lifecycle.ParentWatch;
 import io.sluice.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -125,6 +126,8 @@ public final class LocalTopology implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(plan.javaOptions());
+        // The child drains and exits on its own when this process dies, even by SIGKILL.
+        command.add("-D" + ParentWatch.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
         command.add("-jar");
         command.add(jar.toString());
         Map<String, String> env = ServiceEnvironment.forChild(System.getenv(), serviceEnv);
