@@ -177,6 +177,10 @@ final class SettingsLoader {
     }
 
     private String suggestKey(String unknown) {
+        String otherClient = otherClientPrefixHint(unknown);
+        if (otherClient != null) {
+            return otherClient;
+        }
         String best = KeySuggestions.closest(unknown, candidateNames(unknown));
         return best == null ? ": it matches no declared key and no pass-through prefix"
                 : ": did you mean " + best + "?";
@@ -184,9 +188,28 @@ final class SettingsLoader {
 
     private String suggestEnvVar(String unknown) {
         String dotted = dottedName(unknown);
+        String otherClient = otherClientPrefixHint(dotted);
+        if (otherClient != null) {
+            return otherClient;
+        }
         List<String> known = candidateNames(dotted).stream().map(ConfigKey::envVarFor).toList();
         String best = KeySuggestions.closest(unknown, known);
         return best == null ? "" : "; did you mean " + best + "?";
+    }
+
+    /**
+     * Returns a hint for a key under a Kafka client prefix that this service does not pass through (a producer
+     * setting given to the writer, say), where a name suggestion would point to a setting of another client.
+     */
+    private String otherClientPrefixHint(String dottedKey) {
+        for (String prefix : List.of(ConfigDef.KAFKA_PRODUCER_PREFIX, ConfigDef.KAFKA_CONSUMER_PREFIX,
+                ConfigDef.KAFKA_ADMIN_PREFIX)) {
+            if (dottedKey.startsWith(prefix) && !def.passThroughPrefixes().contains(prefix)) {
+                return ": this service passes no settings under " + prefix + "*, so remove it (it may belong to"
+                        + " another Sluice service)";
+            }
+        }
+        return null;
     }
 
     /**

@@ -69,6 +69,18 @@ class SettingsTest {
     }
 
     @Test
+    void producerKeyInConsumerServiceSaysRemove() {
+        ConfigDef consumerOnly = ConfigDef.of(HTTP_PORT).withPassThroughPrefixes(ConfigDef.KAFKA_CONSUMER_PREFIX);
+        Map<String, String> env = Map.of("SLUICE_KAFKA_PRODUCER_LINGER_MS", "5");
+
+        assertThatThrownBy(() -> Settings.load(consumerOnly, null, env, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SLUICE_KAFKA_PRODUCER_LINGER_MS")
+                .hasMessageContaining("passes no settings under kafka.producer.*")
+                .hasMessageNotContaining("KAFKA_CONSUMER_LINGER_MS");
+    }
+
+    @Test
     void unparsableValueNamesRule() throws IOException {
         Path file = write("gateway.idle.timeout=soon\n");
         assertThatThrownBy(() -> Settings.load(DEF, file, Map.of(), Map.of()))
