@@ -205,7 +205,7 @@ final class SettingsLoader {
         for (String prefix : List.of(ConfigDef.KAFKA_PRODUCER_PREFIX, ConfigDef.KAFKA_CONSUMER_PREFIX,
                 ConfigDef.KAFKA_ADMIN_PREFIX)) {
             if (dottedKey.startsWith(prefix) && !def.passThroughPrefixes().contains(prefix)) {
-                return ": this service passes no settings under " + prefix + "*, so remove it (it may belong to"
+                return "; this service passes no settings under " + prefix + "*, so remove it (it may belong to"
                         + " another Sluice service)";
             }
         }
