@@ -118,7 +118,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** True from the end of {@link #start} until {@link #close} begins. */
-    /** Returns true once started, until shutdown begins, while the last Kafka check found the cluster answering. */
+    /** Returns true from start until shutdown begins, while the Kafka cluster responded to the last check. */
     public boolean isReady() {
         return ready && (kafkaReachability == null || kafkaReachability.isReachable());
     }

@@ -90,10 +90,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("Producer buffer.memory, in bytes").register(registry));
     }
 
-    /** Registers the gauge of whether the last Kafka check found the cluster answering. */
+    /** Registers the gauge of whether the Kafka cluster responded to the last check. */
     public void bindKafkaReachability(KafkaReachability reachability) {
         register(Gauge.builder(KAFKA_REACHABLE, reachability, r -> r.isReachable() ? 1 : 0)
-                .description("1 while the last check found the Kafka cluster answering; /readyz is 503 while 0")
+                .description("1 while the Kafka cluster responded to the last check; /readyz is 503 while 0")
                 .register(registry));
     }
 
