@@ -87,12 +87,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * postmaster or {@code sh} cannot be found; the server then outlives a killed JVM.
      */
     private static Process startOrphanWatcher(int port) {
-        OptionalLong postmaster = ProcessHandle.allProcesses()
-                .filter(process -> process.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-                .filter(process -> process.info().arguments()
-                        .map(arguments -> Arrays.asList(arguments).contains(String.valueOf(port))).orElse(false))
-                .mapToLong(ProcessHandle::pid)
-                .findFirst();
+        OptionalLong postmaster = postmasterPid(port);
         if (postmaster.isEmpty()) {
             log.warn("No postgres process found for port {}; it keeps running if this JVM is killed", port);
             return null;
@@ -111,6 +106,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     e.toString());
             return null;
         }
+    }
+
+    /** Returns the pid of the {@code postgres} process started with {@code port} among its arguments, if any. */
+    static OptionalLong postmasterPid(int port) {
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .filter(process -> process.info().arguments()
+                        .map(arguments -> Arrays.asList(arguments).contains(String.valueOf(port))).orElse(false))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst();
     }
 
     /** JDBC URL of the {@code postgres} database with {@code reWriteBatchedInserts=true}. */

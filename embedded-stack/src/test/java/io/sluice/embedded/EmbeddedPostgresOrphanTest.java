@@ -52,10 +52,6 @@ class EmbeddedPostgresOrphanTest {
     }
 
     private static boolean postgresRunningOn(int port) {
-        return ProcessHandle.allProcesses()
-                .filter(process -> process.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-                .anyMatch(process -> process.info().arguments()
-                        .map(arguments -> java.util.Arrays.asList(arguments).contains(String.valueOf(port)))
-                        .orElse(false));
+        return EmbeddedPostgres.postmasterPid(port).isPresent();
     }
 }

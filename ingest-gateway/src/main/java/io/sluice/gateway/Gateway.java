@@ -60,6 +60,7 @@ public final class Gateway implements AutoCloseable {
     private final Settings settings;
     private final IngestOptions options;
     private final Map<String, Object> producerConfig;
+    private final Map<String, Object> adminConfig;
     private final PrometheusMeterRegistry registry;
     private final ReadGate readGate = new ReadGate(System::nanoTime);
     private volatile boolean ready;
@@ -80,6 +81,7 @@ public final class Gateway implements AutoCloseable {
         this.settings = settings;
         this.options = IngestOptions.from(settings);
         this.producerConfig = ProducerSettings.from(settings);
+        this.adminConfig = settings.kafkaClientConfig(ConfigDef.KAFKA_ADMIN_PREFIX, Map.of(), Map.of());
         this.registry = MetricsRegistries.create(APPLICATION);
     }
 
@@ -142,7 +144,7 @@ public final class Gateway implements AutoCloseable {
     private void ensureTopics() {
         Duration timeout = settings.get(GatewayConfig.TOPICS_READY_TIMEOUT);
         log.info("Waiting up to {} for topics {} to be ready", timeout, options.topics());
-        Admin admin = Admin.create(settings.kafkaClientConfig(ConfigDef.KAFKA_ADMIN_PREFIX, Map.of(), Map.of()));
+        Admin admin = Admin.create(adminConfig);
         try {
             Map<String, Integer> partitions = TopicReadiness.ensureTopics(admin, options.topics(),
                     settings.get(GatewayConfig.TOPICS_CREATE), settings.get(GatewayConfig.TOPICS_PARTITIONS),
@@ -170,7 +172,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void startKafkaChecks() {
-        Admin admin = Admin.create(settings.kafkaClientConfig(ConfigDef.KAFKA_ADMIN_PREFIX, Map.of(), Map.of()));
+        Admin admin = Admin.create(adminConfig);
         kafkaReachability = new KafkaReachability(admin, settings.get(GatewayConfig.KAFKA_CHECK_INTERVAL));
         metrics.bindKafkaReachability(kafkaReachability);
         kafkaReachability.start();

@@ -181,16 +181,7 @@ public final class BatchWriter {
 
     /** Inserts rows with executeBatch. With {@code reWriteBatchedInserts} pgjdbc returns SUCCESS_NO_INFO counts. */
     private void insertEvents(Connection connection, List<WriterRecord> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement insert = connection.prepareStatement(insertEventSql)) {
-            for (WriterRecord record : rows) {
-                bindEvent(insert, record);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        executeBatch(connection, insertEventSql, rows, this::bindEvent);
     }
 
     private void bindEvent(PreparedStatement insert, WriterRecord record) throws SQLException {
@@ -203,16 +194,27 @@ public final class BatchWriter {
     }
 
     private void insertDeadLetters(Connection connection, List<DeadLetter> deadLetters) throws SQLException {
-        if (deadLetters.isEmpty()) {
+        executeBatch(connection, insertDeadLetterSql, deadLetters, this::bindDeadLetter);
+    }
+
+    /** Binds each item with {@code binder} and runs the statement as one JDBC batch; does nothing for no items. */
+    private static <T> void executeBatch(Connection connection, String sql, List<T> items, Binder<T> binder)
+            throws SQLException {
+        if (items.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(insertDeadLetterSql)) {
-            for (DeadLetter deadLetter : deadLetters) {
-                bindDeadLetter(insert, deadLetter);
-                insert.addBatch();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (T item : items) {
+                binder.bind(statement, item);
+                statement.addBatch();
             }
-            insert.executeBatch();
+            statement.executeBatch();
         }
+    }
+
+    @FunctionalInterface
+    private interface Binder<T> {
+        void bind(PreparedStatement statement, T item) throws SQLException;
     }
 
     private void bindDeadLetter(PreparedStatement insert, DeadLetter deadLetter) throws SQLException {
