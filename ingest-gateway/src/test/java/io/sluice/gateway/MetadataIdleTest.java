@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The producer drops a topic from its metadata after {@code metadata.max.idle.ms} without sends. With
  * {@code max.block.ms=0} the next send then fails at once with "not present in metadata"; the gateway must wait for
- * the metadata instead of answering 503.
+ * the metadata instead of responding with 503.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MetadataIdleTest {

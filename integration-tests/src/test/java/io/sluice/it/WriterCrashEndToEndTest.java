@@ -71,7 +71,7 @@ class WriterCrashEndToEndTest {
         assertThat(stack.queryLong("SELECT coalesce(sum(next_offset), 0) FROM sluice_offsets")).isEqualTo(EVENTS);
     }
 
-    /** Starts the runnable writer jar as its own JVM, waits until the table holds {@code rows}, then kills it. */
+    /** Starts the runnable writer jar as its own JVM, waits until the table has {@code rows} rows, then kills it. */
     private static void runWriterProcessUntilRows(long rows, String name) throws Exception {
         Path log = Files.createDirectories(Path.of("target")).resolve("writer-" + name + ".log");
         ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", WRITER_JAR.toString())

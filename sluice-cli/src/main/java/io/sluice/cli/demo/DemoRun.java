@@ -32,7 +32,7 @@ final class DemoRun {
     private static final String KEY_FIELD = "account";
     /**
      * Producer batch size for the demo. Every open batch takes a whole {@code batch.size} from
-     * {@code buffer.memory}, so with the gateway's default of 64 KiB a 256 KiB buffer holds four batches. In a
+     * {@code buffer.memory}, so with the gateway's default of 64 KiB a 256 KiB buffer has room for four batches. In a
      * demo run with that setting the average batch was 276 bytes and about 900 events/s reached Kafka.
      * 16 KiB, Kafka's own default, keeps the small buffer useful.
      */

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
  * Stops a service whose launching process is gone. A process started by {@code bin/sluice local --writers N} gets
  * the launcher's pid in the system property {@value #PARENT_PID_PROPERTY}; when the launcher dies, even by SIGKILL,
  * this calls {@code System.exit}, so the service's shutdown hook drains it as on SIGTERM instead of leaving an
- * orphan that holds its ports and talks to a broker that is gone.
+ * orphan that keeps its ports and talks to a broker that is gone.
  */
 public final class ParentWatch {
 
